@@ -1,0 +1,57 @@
+# Co-production in Practice: one Makefile for learners, trainers and CI.
+# Every target bootstraps .venv first, so `make lab` and `make test` work on a
+# fresh machine with nothing but Python 3.11+ installed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP  := $(VENV)/.installed
+# Jupyter refuses to run as root unless told; CI and these machines run as root.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+PORT ?= 8888
+
+.PHONY: install lab book release lock test test-fast bench clean help
+
+help:
+	@echo "make lab      start JupyterLab on the course (installs first if needed)"
+	@echo "make test     run every test: code, notebooks, nbgrader, book"
+	@echo "make book     build the web book into book/_build/html"
+	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
+	@echo "make bench    run the benchmarks"
+	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+
+install: $(STAMP)
+
+# Re-installs only when the lock or the package metadata changed.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+lock: $(VENV)/bin/python
+	$(BIN)/uv pip compile pyproject.toml --extra course --extra dev \
+		--universal --python-version 3.11 --no-header -o requirements.lock
+
+lab: install
+	@bash scripts/lab.sh $(ROOT_FLAG)
+
+book: install
+	$(BIN)/python -m coproduction.book build
+
+release: install
+	$(BIN)/python -m coproduction.release
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf book/_build .pytest_cache

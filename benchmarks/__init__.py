@@ -1,0 +1,1 @@
+"""Timed comparisons for ``make bench``."""

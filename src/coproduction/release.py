@@ -1,0 +1,70 @@
+"""Regenerate ``exercises/`` from ``solutions/`` with nbgrader.
+
+``python -m coproduction.release`` (what ``make release`` runs) calls
+``nbgrader generate_assignment`` for every assignment in ``solutions/``, so
+the learners' copies always come from the instructor notebooks and never
+by hand. :func:`nbgrader` is the one way the project runs an nbgrader
+command: it puts this Python's scripts on ``PATH`` (nbgrader shells out to
+``alembic``) and reports a failure with nbgrader's own output.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["ReleaseError", "assignments", "nbgrader", "release", "repo_root"]
+
+
+class ReleaseError(RuntimeError):
+    """An nbgrader command failed; the message carries its output."""
+
+
+def repo_root() -> Path:
+    """The course repository: the folder holding ``nbgrader_config.py``."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "nbgrader_config.py").is_file() and (folder / "solutions").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+def assignments(root: Path | None = None) -> list[str]:
+    """Assignment names: the folders of ``solutions/`` holding a notebook."""
+    source = (root or repo_root()) / "solutions"
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``nbgrader ARGS`` in ``cwd`` with this environment's tools on PATH."""
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    if check and proc.returncode != 0:
+        raise ReleaseError(
+            f"nbgrader {' '.join(args)} failed (exit {proc.returncode}) in {cwd}:\n{proc.stdout}{proc.stderr}"
+        )
+    return proc
+
+
+def release(root: Path | None = None) -> list[Path]:
+    """Regenerate every assignment's learner notebook; return their paths."""
+    root = root or repo_root()
+    made = []
+    for name in assignments(root):
+        nbgrader("generate_assignment", name, "--force", cwd=root)
+        made.extend(sorted((root / "exercises" / name).glob("*.ipynb")))
+    return made
+
+
+def main() -> None:
+    for path in release():
+        print(f"released {path}")
+
+
+if __name__ == "__main__":
+    main()

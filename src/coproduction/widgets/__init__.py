@@ -1,0 +1,6 @@
+"""Interactive scenarios: ipywidgets views over the pure logic in
+``coproduction.<topic>``. Each scenario is created by one call."""
+
+from coproduction.widgets.ladder import ladder_explorer, portfolio_explorer
+
+__all__ = ["ladder_explorer", "portfolio_explorer"]

@@ -1,0 +1,110 @@
+"""The web book builds from scratch (notebooks executed, warnings as
+errors) and shows what the public needs without leaking what it must not."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from coproduction.book import build, html_dir
+from coproduction.ladder import ARNSTEIN_RUNGS, COPRODUCTION_STEPS, SPECTRUM_TYPES
+
+from .conftest import ROOT, read_nb
+from .test_nbgrader import LEAK_MARKERS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("book")
+    build(ROOT, output=output)
+    return html_dir(output)
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_every_toc_page_is_built(site: Path) -> None:
+    for page in ("index.html", "course/01-the-ladder.html", "book/glossary.html",
+                 "book/references.html", "book/trainers.html"):
+        assert (site / page).is_file(), page
+    assert not list(site.rglob("solutions")), "solutions must never be built"
+    assert not list(site.rglob("exercises")), "exercises are not book pages"
+
+
+def test_module_page_shows_all_three_ladders_in_full(site: Path) -> None:
+    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
+    for level in (*ARNSTEIN_RUNGS, *COPRODUCTION_STEPS, *SPECTRUM_TYPES):
+        assert level.name in page, level.name
+    for level in SPECTRUM_TYPES:
+        assert level.key_question.replace("'", "&#x27;") in page or level.key_question in page
+
+
+def test_static_renderings_replace_live_widgets(site: Path) -> None:
+    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
+    assert page.count("Where this activity sits:") == 4
+    assert page.count("Paired horizontal bars for") == 2
+    assert "widget-view+json" not in page and "widget-state+json" not in page
+    assert "live scenario" not in page  # the explorer cells are removed, not shown as notes
+    assert "<select" not in page and 'type="number"' not in page
+
+
+def test_images_have_meaningful_alt_text_and_captions(site: Path) -> None:
+    for path in _pages(site):
+        parser = _Images()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for image in parser.images:
+            alt = (image.get("alt") or "").strip()
+            assert alt, f"{path.name}: an image has no alt text ({image.get('src', '')[:60]})"
+            assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{path.name}: alt text is a file name: {alt}"
+    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
+    assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 7
+
+
+def test_glossary_and_citations_are_linked(site: Path) -> None:
+    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'href="../book/glossary.html#term-', page)) >= 15
+    assert len(re.findall(r'href="../book/references.html#', page)) >= 10
+    references = (site / "book" / "references.html").read_text(encoding="utf-8")
+    assert "A ladder of citizen participation" in references
+    assert "peoplehub" in references
+
+
+def test_launch_buttons_come_from_the_repository_setting(site: Path) -> None:
+    config = (ROOT / "book" / "_config.yml").read_text(encoding="utf-8")
+    url = re.search(r"^\s+url: (https://github.com/\S+)", config, re.M).group(1)  # type: ignore[union-attr]
+    slug = url.removeprefix("https://github.com/")
+    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
+    assert f"binder.org/v2/gh/{slug}/main?urlpath=lab/tree/course/01-the-ladder.ipynb" in page
+    assert "thebe" in page
+
+
+def test_nothing_leaks_into_the_book(site: Path) -> None:
+    secret_lines = set()
+    for source in (ROOT / "solutions").rglob("*.ipynb"):
+        for cell in read_nb(source).cells:
+            for chunk in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END", cell.source, re.S):
+                secret_lines |= {line.strip() for line in chunk.splitlines() if len(line.strip()) > 25}
+    for path in site.rglob("*"):
+        if path.suffix not in {".html", ".js", ".txt", ".ipynb", ".json"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for marker in LEAK_MARKERS:
+            assert marker not in text, f"{path.relative_to(site)} contains {marker!r}"
+        found = [line for line in secret_lines if line in text]
+        assert not found, f"{path.relative_to(site)} contains solution lines: {found[:2]}"

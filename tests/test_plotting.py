@@ -1,0 +1,41 @@
+"""House style: no figure without alt text and a caption; the palette is
+Okabe–Ito; figures carry their words into HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from coproduction import data
+from coproduction.figures.ladder import ladders_figure, portfolio_figure
+from coproduction.ladder import placement_of
+from coproduction.plotting import OKABE_ITO, PALETTE, FigureError, new_figure, show
+
+
+def test_show_refuses_missing_alt_or_caption() -> None:
+    fig, _ = new_figure("A title")
+    with pytest.raises(FigureError, match="Alt text must describe"):
+        show(fig, alt="chart.png", caption="A caption")
+    with pytest.raises(FigureError, match="caption"):
+        show(fig, alt="A bar chart of nothing in particular, for the test.", caption=" ")
+    with pytest.raises(FigureError, match="title"):
+        new_figure("")
+
+
+def test_palette_is_okabe_ito() -> None:
+    assert set(PALETTE) <= set(OKABE_ITO.values())
+
+
+def test_module_figures_have_alt_text_and_captions() -> None:
+    frame = data.load("engagement_activities")
+    for figure in (ladders_figure(), ladders_figure(placement_of("Engage"), compact=True),
+                   portfolio_figure(frame, "Housing")):
+        html = figure._repr_html_()
+        assert html.startswith('<figure class="coproduction-figure"')
+        assert f'alt="{figure.alt[:40]}' in html.replace("&#x27;", "'")
+        assert "<figcaption>" in html
+        assert figure.png.startswith(b"\x89PNG")
+        assert len(figure.png) < 120_000, "figures are inline; keep them small"
+    full = ladders_figure()
+    for name in ("Manipulation", "Citizen control", "Coercion", "Co-production", "Inform", "Co-produce"):
+        assert name in full.alt
+    assert "peoplehub" in full.caption

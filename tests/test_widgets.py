@@ -1,0 +1,79 @@
+"""Scenarios without a browser: set a control, see the output change; give
+an invalid value, see a message and no traceback."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pytest
+
+from coproduction.widgets import ladder_explorer, portfolio_explorer
+from coproduction.widgets.base import STATIC_ENV, Scenario
+
+
+def _labels(scenario: Scenario) -> list[str]:
+    return [c.description for c in scenario.controls.values()]
+
+
+def test_ladder_explorer_controls_are_labelled() -> None:
+    scenario = ladder_explorer()
+    assert isinstance(scenario, Scenario)
+    labels = _labels(scenario)
+    assert all(label.endswith("?") for label in labels), labels
+    assert len(set(labels)) == len(labels) == 6
+
+
+def test_ladder_explorer_redraws_when_a_control_changes() -> None:
+    scenario = ladder_explorer()
+    assert "<strong>Consult</strong>" in scenario.output.value  # the starting answers
+    scenario.controls["answer_sought"].value = "open views"
+    assert "<strong>Engage</strong>" in scenario.output.value
+    scenario.controls["method_decided_by"].value = "together"
+    scenario.controls["sessions"].value = 6
+    scenario.controls["participants"].value = 12
+    view = scenario.output.value
+    assert "<strong>Co-design</strong>" in view
+    assert "This is what we want to achieve. How should we go about it?" in view
+    assert 'alt="The three ladders side by side with one level outlined' in view
+    assert "Cautions" not in view
+    scenario.controls["decision_made"].value = True
+    assert "<strong>Educate</strong>" in scenario.output.value
+    assert "whatever the activity is called" in scenario.output.value
+
+
+@pytest.mark.parametrize("bad", [0, -5])
+def test_ladder_explorer_explains_an_invalid_entry(bad: int) -> None:
+    scenario = ladder_explorer()
+    scenario.controls["sessions"].value = bad
+    assert scenario.message == f"sessions must be at least 1, not {bad}."
+    assert 'role="alert"' in scenario.output.value
+    assert "Traceback" not in scenario.output.value
+    scenario.controls["sessions"].value = 3  # and it recovers
+    assert scenario.message is None
+    assert 'role="alert"' not in scenario.output.value
+
+
+def test_portfolio_explorer_filters_by_department() -> None:
+    scenario = portfolio_explorer()
+    assert "Eastmere County (all departments)</strong>: 90 activities" in scenario.output.value
+    scenario.controls["department"].value = "Transport"
+    view = scenario.output.value
+    assert "Transport</strong>: 15 activities" in view
+    assert "Paired horizontal bars for Transport" in view
+    scenario.controls["min_levels_over"].value = 3
+    assert "at least 3 level(s) higher" in scenario.output.value
+
+
+@pytest.mark.parametrize("bad", [0, 6, -1])
+def test_portfolio_explorer_rejects_out_of_range_levels(bad: int) -> None:
+    scenario = portfolio_explorer()
+    scenario.controls["min_levels_over"].value = bad
+    assert "out of range" in (scenario.message or "")
+    assert 'role="alert"' in scenario.output.value
+
+
+def test_explorers_render_no_live_controls_in_the_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(STATIC_ENV, "1")
+    for explorer in (ladder_explorer, portfolio_explorer):
+        shown = explorer()
+        assert not isinstance(shown, widgets.Widget)
+        assert "live scenario" in shown.data
