@@ -294,3 +294,26 @@ def test_no_solution_or_hidden_test_in_exercises() -> None:
         released = {line.strip() for cell in read_nb(path).cells for line in cell.source.splitlines()}
         leaked = source_lines & released
         assert not leaked, f"{path} contains solution or hidden-test lines: {sorted(leaked)[:3]}"
+
+
+@pytest.mark.parametrize(
+    ("learner", "outcome"),
+    [
+        ("blank", "VALIDATION FAILED ON 5 CELL(S)"),
+        ("partly-wrong", "VALIDATION FAILED ON 2 CELL(S)"),
+        ("alternative", "Success! Your notebook passes all the tests."),
+    ],
+)
+def test_validate_reports_what_a_learner_sees(tmp_path: Path, learner: str, outcome: str) -> None:
+    """What the Validate button shows: nbgrader's validator on the learner's copy."""
+    course = copy_course(tmp_path / "course")
+    answers, _ = SUBMISSIONS[learner]
+    notebook = course / "exercises" / "ladder" / "ladder.ipynb"
+    _fill(LADDER_RELEASE, answers(), WRITTEN, notebook)
+    result = nbgrader("validate", str(notebook), cwd=notebook.parent, check=False)
+    report = result.stdout + result.stderr
+    assert outcome in report, report[-2000:]
+    if learner == "partly-wrong":
+        # The learner is told which check failed and why, in the module's words.
+        assert "should be 'Educate'" in report or "gave 'Consult'" in report
+        assert "Use 'spectrum_type', not 'label'" in report
