@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
+# The course's JupyterLab settings (no news pop-up over the first page).
+export JUPYTER_CONFIG_PATH="$PWD/scripts/jupyter-config${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
 first_page="course/01-the-ladder.ipynb"
 [ -f course/00-start-here.ipynb ] && first_page="course/00-start-here.ipynb"
 port="${PORT:-8888}"
@@ -24,4 +26,5 @@ exec jupyter lab \
   --ServerApp.root_dir="$PWD" \
   --ServerApp.port="$port" \
   --LabApp.default_url="/lab/tree/${first_page}" \
+  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
   "$@"

@@ -42,6 +42,14 @@ def static_note(title: str) -> HTML:
 
 _LABEL_STYLE = {"description_width": "initial"}
 
+#: JupyterLab's notebook takes plain arrow keys for moving between cells, so
+#: keyboard users need to know how to open a list.
+KEYBOARD_HINT = (
+    "<small>Keyboard: <kbd>Tab</kbd> moves between questions; on a list, <kbd>Alt</kbd>+<kbd>↓</kbd> "
+    "opens it, the arrow keys choose and <kbd>Enter</kbd> confirms; type a number and press "
+    "<kbd>Enter</kbd>.</small>"
+)
+
 
 def labelled(control: widgets.Widget, label: str) -> widgets.Widget:
     """Give ``control`` a visible label that is also its accessible name."""
@@ -80,7 +88,9 @@ class Scenario(widgets.VBox):
         self._render = render
         self.output = widgets.HTML()
         self.message: str | None = None
-        heading = widgets.HTML(f"<h4>{html.escape(title)}</h4><p>{html.escape(intro)}</p>")
+        heading = widgets.HTML(
+            f"<h4>{html.escape(title)}</h4><p>{html.escape(intro)}</p><p>{KEYBOARD_HINT}</p>"
+        )
         super().__init__([heading, *self.controls.values(), self.output])
         for control in self.controls.values():
             control.observe(self._changed, names="value")

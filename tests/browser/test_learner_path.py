@@ -1,0 +1,216 @@
+"""The learner's path in a real JupyterLab, in a real browser.
+
+For each module that has landed: JupyterLab starts the way ``make lab`` starts
+it; the learner lands on the course, opens the module from the file browser,
+runs every cell, plays the scenario with the mouse and the keyboard (and
+types an entry it cannot use), opens the exercise, answers one part, presses
+nbgrader's Validate button, saves, restarts the kernel and runs everything
+again. Screenshots of each step go to ``test-output/lab/<module>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import OUTPUT, Lab, Shots
+
+
+@dataclass(frozen=True)
+class LearnerPath:
+    """What one module's path needs: its files, one scenario's controls and
+    one exercise answer. Adding a module means adding one of these."""
+
+    module: str
+    exercise: str
+    scenario_result: str  # text in the scenario's output that names its result
+    mouse_control: str
+    mouse_choice: str
+    after_mouse: str
+    keyboard_control: str
+    after_keyboard: str
+    number_control: str
+    invalid_entry: str
+    message: str
+    answer: str
+    passing_check: str  # first line of the check the answer passes
+    failing_check: str  # first line of a check still failing
+
+
+PATHS = [
+    LearnerPath(
+        module="course/01-the-ladder.ipynb",
+        exercise="exercises/ladder/ladder.ipynb",
+        scenario_result="on the Spectrum of Participation",
+        mouse_control="What response is invited from people?",
+        mouse_choice="What do you think? (open views and ideas)",
+        after_mouse="Engage",
+        keyboard_control="Has the organisation already made the decision?",
+        after_keyboard="Educate",
+        number_control="How many sessions does each person join?",
+        invalid_entry="0",
+        message="sessions must be at least 1",
+        answer=(
+            'SPECTRUM = ["Inform", "Educate", "Consult", "Engage", "Co-design", "Co-produce"]\n'
+            "\n"
+            "def order_types(names):\n"
+            "    return sorted(names, key=SPECTRUM.index)\n"
+        ),
+        passing_check="Checks SPECTRUM and order_types.",
+        failing_check="Checks classify_activity against the spectrum's key questions.",
+    ),
+]
+
+
+def _wait_idle(page: Any, timeout: float = 120_000) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_selector(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
+        timeout=timeout,
+    )
+
+
+def _menu(page: Any, menu: str, item: str) -> None:
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def _reveal(page: Any, locator: Any, attempts: int = 60) -> Any:
+    """Scroll the notebook, as a reader does, until ``locator`` is on screen."""
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+    box = notebook.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for direction in (-1, 1):
+        for _ in range(attempts):
+            if locator.count() and locator.first.is_visible():
+                locator.first.scroll_into_view_if_needed()
+                return locator.first
+            page.mouse.wheel(0, direction * 700)
+            page.wait_for_timeout(150)
+    raise AssertionError(f"never found {locator} while scrolling the notebook")
+
+
+def _open_from_file_browser(page: Any, path: str) -> None:
+    page.locator(".jp-BreadCrumbs-home").first.click()
+    for part in path.split("/"):
+        page.locator(".jp-DirListing-item", has_text=part).first.dblclick()
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=path.split("/")[-1]).first.wait_for()
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    page.wait_for_timeout(1000)  # let the kernel start
+
+
+def _scenario_text(page: Any, path: LearnerPath) -> str:
+    result = page.locator(".widget-html-content").filter(has_text=path.scenario_result)
+    return _reveal(page, result).inner_text()
+
+
+def _saved(lab: Lab, relative: str) -> dict:
+    return json.loads((lab.root / relative).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: Path(p.module).stem)
+def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
+    shots = Shots(OUTPUT / "lab" / Path(path.module).stem)
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        # Opening JupyterLab lands on the course's first page.
+        page.goto(lab.page_url("/"))
+        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        assert "/lab/tree/course/" in page.url
+        shots.take(page, "landing")
+
+        # Open the module from the file browser and run every cell.
+        _open_from_file_browser(page, path.module)
+        _menu(page, "Run", "Run All Cells")
+        _wait_idle(page)
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(1000)
+        shots.take(page, "module-run")
+        saved = _saved(lab, path.module)
+        code = [c for c in saved["cells"] if c["cell_type"] == "code"]
+        assert all(c["execution_count"] for c in code), "every code cell ran"
+        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+        assert not errors, errors
+
+        # The scenario answers the mouse...
+        before = _scenario_text(page, path)
+        control = _reveal(page, page.get_by_label(path.mouse_control, exact=True))
+        control.click()
+        control.select_option(label=path.mouse_choice)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+        after_mouse = _scenario_text(page, path)
+        assert after_mouse != before and after_mouse.startswith(path.after_mouse), after_mouse
+        shots.take(page, "scenario-mouse")
+
+        # ...the keyboard...
+        control = _reveal(page, page.get_by_label(path.keyboard_control, exact=True))
+        # JupyterLab's notebook shortcuts take plain arrow keys, so a keyboard
+        # user opens the list with Alt+Down (the course tells learners so).
+        control.focus()
+        page.keyboard.press("Alt+ArrowDown")
+        page.wait_for_timeout(300)
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # and on to the next control
+        page.wait_for_timeout(500)
+        after_keys = _scenario_text(page, path)
+        assert after_keys.startswith(path.after_keyboard), after_keys
+        shots.take(page, "scenario-keyboard")
+
+        # ...and explains an entry it cannot use.
+        number = _reveal(page, page.get_by_label(path.number_control, exact=True))
+        number.click()
+        number.fill(path.invalid_entry)
+        number.press("Enter")
+        alert = page.get_by_role("alert").filter(has_text=path.message)
+        alert.wait_for(timeout=10_000)
+        assert "Traceback" not in alert.inner_text()
+        shots.take(page, "scenario-invalid")
+
+        # Open the exercise, answer one part and press Validate.
+        _open_from_file_browser(page, path.exercise)
+        answer_cell = _reveal(page, page.locator(".jp-CodeCell", has_text="raise NotImplementedError()"))
+        answer_cell.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(path.answer)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(1000)
+        shots.take(page, "exercise-answered")
+        page.get_by_role("button", name="Validate").click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        page.wait_for_function(
+            "() => /failed|Success/.test(document.querySelector('.jp-Dialog').innerText)",
+            timeout=120_000,
+        )
+        report = dialog.inner_text()
+        shots.take(page, "validate")
+        assert "cell failed" in report, report[:500]
+        assert path.failing_check in report, "the still-failing parts are reported"
+        assert path.passing_check not in report, "the answered part passes"
+        dialog.get_by_role("button").last.click()
+
+        # Save, restart and run all: the work is still there and still passes.
+        page.keyboard.press("Control+s")
+        _menu(page, "Kernel", "Restart Kernel and Run All Cells…")
+        page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
+        _wait_idle(page)
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(1000)
+        shots.take(page, "restart-run-all")
+        cells = _saved(lab, path.exercise)["cells"]
+        answered = [c for c in cells if "".join(c["source"]).strip() == path.answer.strip()]
+        assert answered, "the answer survived saving and restarting"
+        check = next(c for c in cells if "".join(c["source"]).startswith(f'"""{path.passing_check}'))
+        assert check["execution_count"], "the answered part's check ran again"
+        assert not [o for o in check["outputs"] if o["output_type"] == "error"], check["outputs"]
+    finally:
+        shots.take(page, "last")
+        context.close()
