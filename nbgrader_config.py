@@ -29,5 +29,9 @@ c.CourseDirectory.course_id = "coproduction-in-practice"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# Validate cuts report lines at this width; the checks' messages are wrapped
+# to fit (coproduction.checks.wrap), so learners see every word.
+c.Validator.width = 100
+
 # A cell that runs too long (an infinite loop) fails rather than hanging grading.
 c.Execute.timeout = 60

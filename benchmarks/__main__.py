@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import module1
+from benchmarks import notebooks, scenarios
 
 
 def main() -> None:
-    results = module1.run()
+    results = notebooks.run() + scenarios.run()
     print()
     for name, value, unit in results:
         print(f"{name}: {value:.4g} {unit}")

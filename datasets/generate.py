@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 
 from coproduction.ladder import SPECTRUM_ORDER, Activity, classify
+from coproduction.power import ROLES
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261123
@@ -132,6 +133,106 @@ def engagement_activities(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+# --- Module 2: a partnership board's meetings, and who sits on four bodies
+
+# (member id, role, paid for their time, briefed before meetings). Professionals
+# attend as part of their paid job; other members' payment and briefing vary,
+# which is what the records let learners compare.
+BOARD_MEMBERS: tuple[tuple[str, str, bool, bool], ...] = (
+    ("P01", "professional", True, True), ("P02", "professional", True, True),
+    ("P03", "professional", True, True), ("P04", "professional", True, True),
+    ("P05", "professional", True, True), ("P06", "professional", True, True),
+    ("L01", "lived experience", True, True), ("L02", "lived experience", True, True),
+    ("L03", "lived experience", False, True), ("L04", "lived experience", False, False),
+    ("C01", "carer", True, False), ("C02", "carer", False, False),
+)
+
+
+def meeting_records(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of meeting_records.csv: one per member per monthly meeting in 2025."""
+    rows: list[dict[str, object]] = []
+    for month in range(1, 13):
+        present = []
+        for member, role, paid, briefed in BOARD_MEMBERS:
+            # Unpaid members miss more meetings: their time is not covered.
+            attends = rng.random() < (0.95 if paid else 0.7)
+            voice = 1.0 if role == "professional" else 0.5 + 0.2 * briefed + 0.1 * paid
+            present.append((member, role, paid, briefed, attends, voice))
+        draws = {m: rng.gammavariate(4.0, v) if a else 0.0 for m, _, _, _, a, v in present}
+        total = sum(draws.values())
+        for member, role, paid, briefed, attends, voice in present:
+            made = sum(rng.random() < 0.25 * voice for _ in range(4)) if attends else 0
+            chance = 0.8 if role == "professional" else 0.3 + 0.2 * briefed
+            adopted = sum(rng.random() < chance for _ in range(made))
+            rows.append({
+                "meeting": month,
+                "date": f"2025-{month:02d}-15",
+                "member_id": member,
+                "role": role,
+                "paid": paid,
+                "briefed": briefed,
+                "attended": attends,
+                "minutes_spoken": round(90 * draws[member] / total) if attends else 0,
+                "proposals_made": made,
+                "proposals_adopted": adopted,
+            })
+    assert {r["role"] for r in rows} == set(ROLES)
+    return rows
+
+
+# Four fictional advisory bodies: seats, and the make-up (shares) of the
+# people each one's service serves. Shares are illustrative, not census data.
+BODIES: dict[str, tuple[int, dict[str, dict[str, tuple[float, float]]]]] = {
+    # body: (seats, {dimension: {group: (population share, seat weight)}})
+    "Adult Social Care Partnership Board": (16, {
+        "age": {"18-39": (0.20, 0.5), "40-64": (0.30, 1.6), "65 and over": (0.50, 0.9)},
+        "ethnic group": {"White": (0.82, 1.1), "Asian": (0.09, 0.6), "Black": (0.05, 0.3),
+                         "Mixed": (0.02, 1.0), "Other": (0.02, 0.0)},
+        "disability": {"disabled": (0.62, 0.7), "not disabled": (0.38, 1.5)},
+    }),
+    "Children and Young People's Panel": (12, {
+        "age": {"11-15": (0.45, 0.7), "16-18": (0.35, 1.3), "19-25": (0.20, 1.0)},
+        "ethnic group": {"White": (0.70, 1.0), "Asian": (0.14, 1.2), "Black": (0.08, 0.8),
+                         "Mixed": (0.06, 1.0), "Other": (0.02, 0.0)},
+        "disability": {"disabled": (0.18, 0.9), "not disabled": (0.82, 1.0)},
+    }),
+    "Mental Health Service User Forum": (14, {
+        "age": {"18-39": (0.45, 0.6), "40-64": (0.40, 1.4), "65 and over": (0.15, 0.9)},
+        "ethnic group": {"White": (0.76, 1.2), "Asian": (0.10, 0.5), "Black": (0.09, 0.4),
+                         "Mixed": (0.03, 1.0), "Other": (0.02, 1.0)},
+        "disability": {"disabled": (0.55, 1.0), "not disabled": (0.45, 1.0)},
+    }),
+    "Housing Tenants' Panel": (10, {
+        "age": {"18-39": (0.35, 0.4), "40-64": (0.40, 1.2), "65 and over": (0.25, 1.6)},
+        "ethnic group": {"White": (0.72, 1.2), "Asian": (0.12, 0.8), "Black": (0.10, 0.5),
+                         "Mixed": (0.04, 1.0), "Other": (0.02, 0.0)},
+        "disability": {"disabled": (0.30, 1.0), "not disabled": (0.70, 1.0)},
+    }),
+}
+
+
+def _allocate(seats: int, weights: dict[str, float]) -> dict[str, int]:
+    """Largest-remainder allocation of seats in proportion to weights."""
+    total = sum(weights.values())
+    exact = {g: seats * w / total for g, w in weights.items()}
+    counts = {g: int(x) for g, x in exact.items()}
+    for g in sorted(exact, key=lambda g: exact[g] - counts[g], reverse=True)[: seats - sum(counts.values())]:
+        counts[g] += 1
+    return counts
+
+
+def advisory_bodies() -> list[dict[str, object]]:
+    """Rows of advisory_bodies.csv: one per body, dimension and group."""
+    rows: list[dict[str, object]] = []
+    for body, (seats, dimensions) in BODIES.items():
+        for dimension, groups in dimensions.items():
+            members = _allocate(seats, {g: share * weight for g, (share, weight) in groups.items()})
+            for group, (share, _) in groups.items():
+                rows.append({"body": body, "dimension": dimension, "group": group,
+                             "members": members[group], "population_share": share})
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
     """Write rows with booleans as true/false and Unix line endings."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -145,6 +246,8 @@ def main(folder: Path = HERE) -> None:
     """Regenerate every dataset into ``folder``."""
     rng = random.Random(SEED)
     write_csv(folder / "engagement_activities.csv", engagement_activities(rng))
+    write_csv(folder / "meeting_records.csv", meeting_records(random.Random(SEED + 2)))
+    write_csv(folder / "advisory_bodies.csv", advisory_bodies())
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from coproduction.book import build, html_dir
 from coproduction.ladder import ARNSTEIN_RUNGS, COPRODUCTION_STEPS, SPECTRUM_TYPES
 
 from .conftest import ROOT, read_nb
-from .test_nbgrader import LEAK_MARKERS
+from .test_nbgrader import LEAK_MARKERS, secret_lines
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_every_toc_page_is_built(site: Path) -> None:
-    for page in ("index.html", "course/01-the-ladder.html", "book/glossary.html",
+    for page in ("index.html", "course/01-the-ladder.html", "course/02-power-imbalance.html", "book/glossary.html",
                  "book/references.html", "book/trainers.html"):
         assert (site / page).is_file(), page
     assert not list(site.rglob("solutions")), "solutions must never be built"
@@ -55,13 +55,28 @@ def test_module_page_shows_all_three_ladders_in_full(site: Path) -> None:
         assert level.key_question.replace("'", "&#x27;") in page or level.key_question in page
 
 
-def test_static_renderings_replace_live_widgets(site: Path) -> None:
-    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
-    assert page.count("Where this activity sits:") == 4
-    assert page.count("Paired horizontal bars for") == 2
+MODULE_PAGES = sorted(p.stem for p in (ROOT / "course").glob("*.ipynb"))
+
+# Each module's static renderings: a phrase from each rendered outcome, and how many.
+STATIC_RENDERINGS = {
+    "01-the-ladder": {"Where this activity sits:": 4, "Paired horizontal bars for": 2},
+    "02-power-imbalance": {"Example (fictional):": 3, "Decision rule: <strong>": 3,
+                           "A dot plot of representation ratios": 2},
+}
+
+
+def test_every_module_lists_its_static_renderings() -> None:
+    assert sorted(STATIC_RENDERINGS) == MODULE_PAGES
+
+
+@pytest.mark.parametrize("module", MODULE_PAGES)
+def test_static_renderings_replace_live_widgets(site: Path, module: str) -> None:
+    page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
+    for phrase, count in STATIC_RENDERINGS[module].items():
+        assert page.count(phrase) == count, f"{module}: {phrase!r} appears {page.count(phrase)} times"
     assert "widget-view+json" not in page and "widget-state+json" not in page
     assert "live scenario" not in page  # the explorer cells are removed, not shown as notes
-    assert "<select" not in page and 'type="number"' not in page
+    assert "<select" not in page and 'type="number"' not in page and 'type="checkbox"' not in page
 
 
 def test_images_have_meaningful_alt_text_and_captions(site: Path) -> None:
@@ -72,39 +87,38 @@ def test_images_have_meaningful_alt_text_and_captions(site: Path) -> None:
             alt = (image.get("alt") or "").strip()
             assert alt, f"{path.name}: an image has no alt text ({image.get('src', '')[:60]})"
             assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{path.name}: alt text is a file name: {alt}"
-    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
-    assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 7
+    for module in MODULE_PAGES:
+        page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
+        assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 6
 
 
-def test_glossary_and_citations_are_linked(site: Path) -> None:
-    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
-    assert len(re.findall(r'href="../book/glossary.html#term-', page)) >= 15
+@pytest.mark.parametrize("module", MODULE_PAGES)
+def test_glossary_and_citations_are_linked(site: Path, module: str) -> None:
+    page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'href="../book/glossary.html#term-', page)) >= 10
     assert len(re.findall(r'href="../book/references.html#', page)) >= 10
     references = (site / "book" / "references.html").read_text(encoding="utf-8")
     assert "A ladder of citizen participation" in references
     assert "peoplehub" in references
 
 
-def test_launch_buttons_come_from_the_repository_setting(site: Path) -> None:
+@pytest.mark.parametrize("module", MODULE_PAGES)
+def test_launch_buttons_come_from_the_repository_setting(site: Path, module: str) -> None:
     config = (ROOT / "book" / "_config.yml").read_text(encoding="utf-8")
     url = re.search(r"^\s+url: (https://github.com/\S+)", config, re.M).group(1)  # type: ignore[union-attr]
     slug = url.removeprefix("https://github.com/")
-    page = (site / "course" / "01-the-ladder.html").read_text(encoding="utf-8")
-    assert f"binder.org/v2/gh/{slug}/main?urlpath=lab/tree/course/01-the-ladder.ipynb" in page
+    page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
+    assert f"binder.org/v2/gh/{slug}/main?urlpath=lab/tree/course/{module}.ipynb" in page
     assert "thebe" in page
 
 
 def test_nothing_leaks_into_the_book(site: Path) -> None:
-    secret_lines = set()
-    for source in (ROOT / "solutions").rglob("*.ipynb"):
-        for cell in read_nb(source).cells:
-            for chunk in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END", cell.source, re.S):
-                secret_lines |= {line.strip() for line in chunk.splitlines() if len(line.strip()) > 25}
+    secrets = secret_lines()
     for path in site.rglob("*"):
         if path.suffix not in {".html", ".js", ".txt", ".ipynb", ".json"} or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for marker in LEAK_MARKERS:
             assert marker not in text, f"{path.relative_to(site)} contains {marker!r}"
-        found = [line for line in secret_lines if line in text]
+        found = [line for line in secrets if line in text]
         assert not found, f"{path.relative_to(site)} contains solution lines: {found[:2]}"

@@ -7,7 +7,9 @@ import pytest
 
 from coproduction import data
 from coproduction.figures.ladder import ladders_figure, portfolio_figure
+from coproduction.figures.power import meeting_figure, reflection_figure, representation_figure
 from coproduction.ladder import placement_of
+from coproduction.power import Meeting, reflection_cell, representation, simulate_meetings
 from coproduction.plotting import OKABE_ITO, PALETTE, FigureError, new_figure, show
 
 
@@ -27,8 +29,13 @@ def test_palette_is_okabe_ito() -> None:
 
 def test_module_figures_have_alt_text_and_captions() -> None:
     frame = data.load("engagement_activities")
+    bodies = data.load("advisory_bodies")
     for figure in (ladders_figure(), ladders_figure(placement_of("Engage"), compact=True),
-                   portfolio_figure(frame, "Housing")):
+                   portfolio_figure(frame, "Housing"), reflection_figure(),
+                   reflection_figure(reflection_cell("people", "shared")),
+                   meeting_figure(simulate_meetings(Meeting(), meetings=20)),
+                   representation_figure(representation(bodies, "Housing Tenants' Panel"),
+                                         "Housing Tenants' Panel", 0.8)):
         html = figure._repr_html_()
         assert html.startswith('<figure class="coproduction-figure"')
         assert f'alt="{figure.alt[:40]}' in html.replace("&#x27;", "'")

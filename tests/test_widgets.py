@@ -6,7 +6,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from coproduction.widgets import ladder_explorer, portfolio_explorer
+from coproduction.widgets import (
+    ladder_explorer,
+    meeting_explorer,
+    portfolio_explorer,
+    reflection_explorer,
+    representation_explorer,
+)
 from coproduction.widgets.base import STATIC_ENV, Scenario
 
 
@@ -73,7 +79,38 @@ def test_portfolio_explorer_rejects_out_of_range_levels(bad: int) -> None:
 
 def test_explorers_render_no_live_controls_in_the_book(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STATIC_ENV, "1")
-    for explorer in (ladder_explorer, portfolio_explorer):
+    for explorer in (ladder_explorer, portfolio_explorer, reflection_explorer, meeting_explorer,
+                     representation_explorer):
         shown = explorer()
         assert not isinstance(shown, widgets.Widget)
         assert "live scenario" in shown.data
+
+
+def test_reflection_explorer_names_the_cell() -> None:
+    scenario = reflection_explorer()
+    assert "Traditional professional service provision" in scenario.output.value
+    scenario.controls["design"].value = "shared"
+    scenario.controls["delivery"].value = "shared"
+    assert "<strong>Full co-production</strong>" in scenario.output.value
+    assert "Recovery College" in scenario.output.value
+    assert all(c.description.endswith("?") for c in scenario.controls.values())
+
+
+def test_meeting_explorer_responds_and_explains_bad_numbers() -> None:
+    scenario = meeting_explorer()
+    before = scenario.output.value
+    scenario.controls["decision_rule"].value = "consent"
+    scenario.controls["agenda_set_by"].value = "jointly"
+    assert scenario.output.value != before
+    assert "Decision rule: <strong>consent</strong>" in scenario.output.value
+    scenario.controls["carers"].value = 40
+    assert scenario.message == "carers must be a whole number from 0 to 30, not 40."
+    assert 'role="alert"' in scenario.output.value
+
+
+def test_representation_explorer_flags_and_rejects() -> None:
+    scenario = representation_explorer()
+    scenario.controls["body"].value = "Housing Tenants' Panel"
+    assert "Housing Tenants&#x27; Panel</strong>: under-represented" in scenario.output.value
+    scenario.controls["threshold"].value = 1.2
+    assert "threshold must be a number above 0 and at most 1" in (scenario.message or "")

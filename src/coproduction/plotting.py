@@ -69,19 +69,28 @@ class FigureError(ValueError):
 
 
 def new_figure(
-    title: str, *, width: float = 8.0, height: float = 4.5, layout: str | None = "constrained"
+    title: str,
+    *,
+    width: float = 8.0,
+    height: float = 4.5,
+    layout: str | None = "constrained",
+    ncols: int = 1,
 ) -> tuple[Figure, Any]:
-    """A figure and axes in the house style, titled ``title``.
+    """A figure and its axes in the house style, titled ``title``.
 
     Charts use matplotlib's constrained layout; a fixed diagram may pass
-    ``layout=None`` and set its own margins, which renders faster.
+    ``layout=None`` and set its own margins, which renders faster. With
+    ``ncols`` above 1 the axes come as a tuple and the title spans them.
     """
     if not title or not title.strip():
         raise FigureError("Every figure needs a title.")
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(width, height), layout=layout)
-    ax.set_title(title)
-    return fig, ax
+        fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout=layout)
+    if ncols == 1:
+        axes.set_title(title)
+        return fig, axes
+    fig.suptitle(title, fontweight="bold")
+    return fig, tuple(axes)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ again. Screenshots of each step go to ``test-output/lab/<module>/``.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class LearnerPath:
     mouse_choice: str
     after_mouse: str
     keyboard_control: str
+    keyboard_key: str  # the arrow that moves the list to the new choice
     after_keyboard: str
     number_control: str
     invalid_entry: str
@@ -50,6 +52,7 @@ PATHS = [
         mouse_choice="What do you think? (open views and ideas)",
         after_mouse="Engage",
         keyboard_control="Has the organisation already made the decision?",
+        keyboard_key="ArrowUp",
         after_keyboard="Educate",
         number_control="How many sessions does each person join?",
         invalid_entry="0",
@@ -63,13 +66,37 @@ PATHS = [
         passing_check="Checks SPECTRUM and order_types.",
         failing_check="Checks classify_activity against the spectrum's key questions.",
     ),
+    LearnerPath(
+        module="course/02-power-imbalance.ipynb",
+        exercise="exercises/power/power.ipynb",
+        scenario_result="Example (fictional):",
+        mouse_control="Who holds responsibility for design (planning)?",
+        mouse_choice="Professionals and service users / community as co-planners",
+        after_mouse="Professional service provision but users / communities are involved",
+        keyboard_control="Who holds responsibility for delivery?",
+        keyboard_key="ArrowDown",
+        after_keyboard="Full co-production",
+        number_control="How many carers? (0–30)",
+        invalid_entry="40",
+        message="carers must be a whole number from 0 to 30",
+        answer=(
+            "def speaking_share(records):\n"
+            '    minutes = records.groupby("role")["minutes_spoken"].sum().reindex(ROLES, fill_value=0)\n'
+            "    return minutes / minutes.sum()\n"
+        ),
+        passing_check="Checks speaking_share on the board's year of meetings.",
+        failing_check="Checks adoption_rates and adoption_gap on the board's records.",
+    ),
 ]
+
+
+VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen
 
 
 def _wait_idle(page: Any, timeout: float = 120_000) -> None:
     page.wait_for_timeout(500)
     page.wait_for_selector(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
+        f"{VISIBLE} .jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=timeout,
     )
 
@@ -81,7 +108,7 @@ def _menu(page: Any, menu: str, item: str) -> None:
 
 def _reveal(page: Any, locator: Any, attempts: int = 60) -> Any:
     """Scroll the notebook, as a reader does, until ``locator`` is on screen."""
-    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+    notebook = page.locator(f"{VISIBLE} .jp-WindowedPanel-outer").first
     box = notebook.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for direction in (-1, 1):
@@ -99,13 +126,21 @@ def _open_from_file_browser(page: Any, path: str) -> None:
     for part in path.split("/"):
         page.locator(".jp-DirListing-item", has_text=part).first.dblclick()
     page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=path.split("/")[-1]).first.wait_for()
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    page.wait_for_selector(f"{VISIBLE} .jp-Notebook")
     page.wait_for_timeout(1000)  # let the kernel start
 
 
-def _scenario_text(page: Any, path: LearnerPath) -> str:
-    result = page.locator(".widget-html-content").filter(has_text=path.scenario_result)
-    return _reveal(page, result).inner_text()
+def _scenario_text(page: Any, path: LearnerPath, expect: str = "", timeout: float = 10.0) -> str:
+    """The scenario's output as the learner reads it, once it starts with ``expect``."""
+    result = page.locator(f"{VISIBLE} .widget-html-content").filter(
+        has_text=path.scenario_result
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        text = _reveal(page, result).inner_text()
+        if text.startswith(expect) or time.monotonic() > deadline:
+            return text
+        page.wait_for_timeout(250)
 
 
 def _saved(lab: Lab, relative: str) -> dict:
@@ -123,6 +158,7 @@ def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
         assert "/lab/tree/course/" in page.url
         shots.take(page, "landing")
+        _menu(page, "File", "Close All Tabs")  # start each module from the file browser
 
         # Open the module from the file browser and run every cell.
         _open_from_file_browser(page, path.module)
@@ -139,32 +175,32 @@ def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
 
         # The scenario answers the mouse...
         before = _scenario_text(page, path)
-        control = _reveal(page, page.get_by_label(path.mouse_control, exact=True))
+        control = _reveal(page, page.locator(VISIBLE).get_by_label(path.mouse_control, exact=True))
         control.click()
         control.select_option(label=path.mouse_choice)
         page.keyboard.press("Escape")
         page.wait_for_timeout(500)
-        after_mouse = _scenario_text(page, path)
+        after_mouse = _scenario_text(page, path, path.after_mouse)
         assert after_mouse != before and after_mouse.startswith(path.after_mouse), after_mouse
         shots.take(page, "scenario-mouse")
 
         # ...the keyboard...
-        control = _reveal(page, page.get_by_label(path.keyboard_control, exact=True))
+        control = _reveal(page, page.locator(VISIBLE).get_by_label(path.keyboard_control, exact=True))
         # JupyterLab's notebook shortcuts take plain arrow keys, so a keyboard
         # user opens the list with Alt+Down (the course tells learners so).
         control.focus()
         page.keyboard.press("Alt+ArrowDown")
         page.wait_for_timeout(300)
-        page.keyboard.press("ArrowUp")
+        page.keyboard.press(path.keyboard_key)
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")  # and on to the next control
         page.wait_for_timeout(500)
-        after_keys = _scenario_text(page, path)
+        after_keys = _scenario_text(page, path, path.after_keyboard)
         assert after_keys.startswith(path.after_keyboard), after_keys
         shots.take(page, "scenario-keyboard")
 
         # ...and explains an entry it cannot use.
-        number = _reveal(page, page.get_by_label(path.number_control, exact=True))
+        number = _reveal(page, page.locator(VISIBLE).get_by_label(path.number_control, exact=True))
         number.click()
         number.fill(path.invalid_entry)
         number.press("Enter")
@@ -175,7 +211,7 @@ def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
 
         # Open the exercise, answer one part and press Validate.
         _open_from_file_browser(page, path.exercise)
-        answer_cell = _reveal(page, page.locator(".jp-CodeCell", has_text="raise NotImplementedError()"))
+        answer_cell = _reveal(page, page.locator(f"{VISIBLE} .jp-CodeCell", has_text="raise NotImplementedError()"))
         answer_cell.locator(".cm-content").click()
         page.keyboard.press("Control+a")
         page.keyboard.insert_text(path.answer)

@@ -2,5 +2,12 @@
 ``coproduction.<topic>``. Each scenario is created by one call."""
 
 from coproduction.widgets.ladder import ladder_explorer, portfolio_explorer
+from coproduction.widgets.power import meeting_explorer, reflection_explorer, representation_explorer
 
-__all__ = ["ladder_explorer", "portfolio_explorer"]
+__all__ = [
+    "ladder_explorer",
+    "portfolio_explorer",
+    "reflection_explorer",
+    "meeting_explorer",
+    "representation_explorer",
+]

@@ -1,0 +1,73 @@
+"""Simulated learners for each exercise.
+
+Each module here describes one assignment's simulated submissions: for each
+learner, the answers put into the released notebook's answer cells (by
+grade_id) and the autograded parts those answers should pass. Expected
+scores are then the points of those parts, read from the instructor
+notebook, so every number follows from what a submission does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..conftest import ROOT, read_nb
+
+Answers = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Learner:
+    answers: Callable[[], Answers]
+    passes: frozenset[str]
+    written: bool = True
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    learners: dict[str, Learner]
+    written: Answers  # a written answer for each manually graded cell
+    partly_wrong_messages: tuple[str, ...]  # what Validate tells the partly wrong learner
+    autograded: frozenset[str] = field(default=frozenset())
+
+    @property
+    def source(self) -> Path:
+        return ROOT / "solutions" / self.name / f"{self.name}.ipynb"
+
+    @property
+    def release(self) -> Path:
+        return ROOT / "exercises" / self.name / f"{self.name}.ipynb"
+
+
+def solution_answers(name: str) -> Callable[[], Answers]:
+    """The instructor's own answers, with nbgrader's solution markers removed."""
+
+    def answers() -> Answers:
+        out = {}
+        for cell in read_nb(ROOT / "solutions" / name / f"{name}.ipynb").cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and cell.cell_type == "code":
+                out[meta["grade_id"]] = "\n".join(
+                    line for line in cell.source.splitlines()
+                    if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+                )
+        return out
+
+    return answers
+
+
+def standard_learners(
+    name: str, parts: frozenset[str], alternative: Answers, partly_wrong: Answers,
+    partly_passes: frozenset[str], hard_coded: Callable[[], Answers],
+) -> dict[str, Learner]:
+    """The five simulated learners every exercise is graded on."""
+    return {
+        "solution": Learner(solution_answers(name), parts),
+        "alternative": Learner(lambda: alternative, parts),
+        "partly-wrong": Learner(lambda: partly_wrong, partly_passes),
+        "blank": Learner(dict, frozenset(), written=False),
+        "hard-coded": Learner(hard_coded, frozenset()),
+    }
