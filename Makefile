@@ -24,11 +24,16 @@ help:
 install: $(STAMP)
 
 # Re-installs only when the lock or the package metadata changed.
-$(STAMP): requirements.lock pyproject.toml
+AXE_DIR := tests/browser/axe
+
+$(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	@# axe-core for the browser tests' accessibility checks (pinned in the lock file).
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent; \
+	else echo "npm not found: the browser tests' accessibility checks need it (apt-get install npm)"; fi
 	@touch $@
 
 lock: $(VENV)/bin/python

@@ -17,6 +17,16 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web book built from scratch (empty execution cache), once a session."""
+    from coproduction.book import build, html_dir
+
+    output = tmp_path_factory.mktemp("book")
+    build(ROOT, output=output)
+    return html_dir(output)
+
+
 def copy_course(dest: Path) -> Path:
     """A throwaway course directory nbgrader can write learner data into."""
     dest.mkdir(parents=True, exist_ok=True)

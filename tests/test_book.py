@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from coproduction.book import build, html_dir
 from coproduction.ladder import ARNSTEIN_RUNGS, COPRODUCTION_STEPS, SPECTRUM_TYPES
 
 from .conftest import ROOT, read_nb
 from .test_nbgrader import LEAK_MARKERS, secret_lines
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("book")
-    build(ROOT, output=output)
-    return html_dir(output)
 
 
 class _Images(HTMLParser):

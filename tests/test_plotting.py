@@ -46,3 +46,20 @@ def test_module_figures_have_alt_text_and_captions() -> None:
     for name in ("Manipulation", "Citizen control", "Coercion", "Co-production", "Inform", "Co-produce"):
         assert name in full.alt
     assert "peoplehub" in full.caption
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of a colour."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("orange", "blue"), ("sky blue", "blue")],  # the pairs our figures compare
+)
+def test_compared_colours_stay_apart_in_greyscale(first: str, second: str) -> None:
+    """Printed in black and white, the two series of a figure still differ
+    (and the second series of each pair is also hatched or shaped)."""
+    assert abs(_luminance(OKABE_ITO[first]) - _luminance(OKABE_ITO[second])) > 0.1

@@ -9,15 +9,20 @@ notebooks whose code changed.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from coproduction.release import repo_root
 from coproduction.widgets.base import STATIC_ENV
 
-__all__ = ["build", "html_dir"]
+__all__ = ["build", "html_dir", "serve"]
 
 
 def html_dir(output: Path | None = None) -> Path:
@@ -55,12 +60,35 @@ def build(
     return proc
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path, port: int = 0) -> Iterator[str]:
+    """Serve a built book on localhost (a free port by default); yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] != ["build"]:
-        sys.exit("usage: python -m coproduction.book build [--all]")
-    build(fresh="--all" in argv)
-    print(f"Book built: open {html_dir() / 'index.html'}")
+    if argv[:1] == ["build"]:
+        build(fresh="--all" in argv)
+        print(f"Book built: open {html_dir() / 'index.html'}")
+    elif argv[:1] == ["serve"]:
+        with serve(html_dir(), port=8000) as url:
+            print(f"Serving the book at {url}/ (Ctrl+C to stop)")
+            threading.Event().wait()
+    else:
+        sys.exit("usage: python -m coproduction.book build [--all] | serve")
 
 
 if __name__ == "__main__":

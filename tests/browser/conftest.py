@@ -149,8 +149,27 @@ class Shots:
         self.folder = folder
         self.count = 0
 
-    def take(self, page: object, name: str) -> Path:
+    def take(self, page: object, name: str, full_page: bool = False) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path))  # type: ignore[attr-defined]
+        page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
         return path
+
+
+@pytest.fixture(scope="session")
+def book_server(site: Path) -> Iterator[str]:
+    """The built book served on a free localhost port, as a web host would."""
+    from coproduction.book import serve
+
+    with serve(site) as url:
+        yield url
+
+
+AXE = ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make install` (it runs npm ci there).")
+    return AXE.read_text(encoding="utf-8")

@@ -119,13 +119,13 @@ def representation_figure(frame: pd.DataFrame, body: str, threshold: float) -> A
     """Representation ratio of each group on a body, with the threshold."""
     fig, ax = new_figure(f"Who is at the table? {body}", width=8.0, height=4.6)
     labels = [f"{d}: {g}" for d, g in zip(frame["dimension"], frame["group"])]
-    colours = [OKABE_ITO["vermillion"] if u else OKABE_ITO["blue"] for u in frame["under_represented"]]
+    colours = [OKABE_ITO["orange"] if u else OKABE_ITO["blue"] for u in frame["under_represented"]]
     markers = ["v" if u else "o" for u in frame["under_represented"]]
     for i, (ratio, colour, marker) in enumerate(zip(frame["ratio"], colours, markers)):
         ax.plot([0, ratio], [i, i], color="#999999", linewidth=1)
         ax.plot(ratio, i, marker=marker, color=colour, markersize=9, markeredgecolor="black")
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1, label="seats match the people served")
-    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5,
+    ax.axvline(threshold, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5,
                label=f"threshold {threshold:g}")
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()

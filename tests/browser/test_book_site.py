@@ -1,0 +1,210 @@
+"""The published book in a real browser, offline: every page of the table of
+contents loads with no errors from its own assets, passes axe-core at
+desktop and phone widths, names its images, works from the keyboard, and
+its search finds every module. Screenshots go to ``test-output/book/``.
+
+Every request that leaves localhost is blocked, as if every CDN were down:
+the text, figures and navigation must still work.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+import yaml
+
+from ..conftest import ROOT
+from .conftest import OUTPUT, Shots
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def toc_pages() -> list[str]:
+    """Every page in the table of contents, as a path in the built site."""
+    toc = yaml.safe_load((ROOT / "book" / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f + ".html" for f in files]  # index.html only redirects to the root page
+
+
+PAGES = toc_pages()
+MODULES = sorted(p.stem for p in (ROOT / "course").glob("*.ipynb"))
+# A term the search must find on each module page, and only a module teaches.
+SEARCH_TERMS = {"01-the-ladder": "Placation", "02-power-imbalance": "Bovaird"}
+
+
+class Visit:
+    """A page opened with the network cut off beyond localhost."""
+
+    def __init__(self, context: Any, base: str) -> None:
+        self.base = base
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} @ {m.location}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+
+    def open(self, path: str) -> Any:
+        self.page.goto(f"{self.base}/{path}", wait_until="networkidle")
+        return self.page
+
+    def own_errors(self) -> list[str]:
+        """Errors caused by the book's own assets, not by the blocked outside world."""
+        local = [e for e in self.errors if "127.0.0.1" in e or "@ {'url': ''" in e]
+        return [e for e in local if "net::ERR_FAILED" not in e] + [
+            u for u in self.failed if u.startswith(self.base)
+        ]
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def offline(request: pytest.FixtureRequest, chromium: Any, book_server: str) -> Iterator[tuple[str, Any]]:
+    context = chromium.new_context(viewport=VIEWPORTS[request.param])
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(book_server)
+                  else route.abort())
+    try:
+        yield request.param, context
+    finally:
+        context.close()
+
+
+def test_search_terms_cover_every_module() -> None:
+    assert sorted(SEARCH_TERMS) == MODULES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_with_text_figures_and_navigation(offline: tuple[str, Any], book_server: str,
+                                                             path: str, axe_source: str) -> None:
+    width, context = offline
+    visit = Visit(context, book_server)
+    page = visit.open(path)
+    assert not visit.own_errors(), visit.own_errors()
+    assert len(page.locator("main").inner_text()) > 300, "the page's text shows"
+    broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+                           ".map(i => i.alt.slice(0, 60))")
+    assert not broken, f"images that did not load: {broken}"
+    toc_links = page.evaluate("() => [...document.querySelectorAll('.bd-sidebar-primary a')]"
+                              ".map(a => a.getAttribute('href') || '')")
+    for module in MODULES:
+        here = module in path  # the current page links to itself as "#"
+        assert here or any(module in href for href in toc_links), f"the navigation links to {module}"
+
+    # axe-core: no serious or critical violation.
+    page.evaluate(axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{path} at {width} width: {serious}"
+
+    # Every image is named, never by its file name; every figure has a caption.
+    images = page.evaluate(
+        "() => [...document.images].map(i => ({alt: i.getAttribute('alt'), src: i.src.slice(-40),"
+        " decorative: i.getAttribute('role') === 'presentation' || i.getAttribute('aria-hidden') === 'true'}))"
+    )
+    for image in images:
+        if image["decorative"]:
+            continue
+        alt = (image["alt"] or "").strip()
+        assert alt, f"{path}: image without alt text ({image['src']})"
+        assert not re.search(r"\.(png|svg|jpe?g|gif)\b", alt, re.I), f"{path}: alt text is a file name: {alt}"
+    uncaptioned = page.evaluate("() => [...document.querySelectorAll('figure')].filter(f => "
+                                "!f.querySelector('figcaption') || !f.querySelector('figcaption').innerText.trim())"
+                                ".length")
+    assert uncaptioned == 0, f"{path}: {uncaptioned} figure(s) without a caption"
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    ids: dict[Path, set[str]] = {}
+    pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+    for html_page in pages:
+        ids[html_page] = set(re.findall(r'\sid="([^"]+)"', html_page.read_text(encoding="utf-8")))
+    broken = []
+    for html_page in pages:
+        text = html_page.read_text(encoding="utf-8")
+        for href in re.findall(r'<a\s[^>]*href="([^"]+)"', text):
+            if urlparse(href).scheme in ("http", "https", "mailto", "javascript") or href.startswith("//"):
+                continue
+            target, anchor = urldefrag(href)
+            path = (html_page.parent / target).resolve() if target else html_page
+            if target and not path.exists():
+                broken.append(f"{html_page.relative_to(site)} -> {href}")
+            elif anchor and path.suffix == ".html" and anchor not in ids.get(path, set()):
+                broken.append(f"{html_page.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, broken[:10]
+
+
+@pytest.mark.parametrize("path", [PAGES[0]] + [f"course/{m}.html" for m in MODULES])
+def test_keyboard_reaches_navigation_search_and_every_link_in_order(chromium: Any, book_server: str,
+                                                                    path: str) -> None:
+    context = chromium.new_context(viewport=VIEWPORTS["desktop"])
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(book_server)
+                  else route.abort())
+    page = Visit(context, book_server).open(path)
+    links = page.evaluate(
+        "() => [...document.querySelectorAll('main a[href]')]"
+        ".filter(a => a.tabIndex >= 0 && a.checkVisibility({visibilityProperty: true, opacityProperty: false}))"
+        ".map(a => a.href)"
+    )
+    seen: list[dict[str, Any]] = []
+    for _ in range(len(links) + 120):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const e = document.activeElement; const s = getComputedStyle(e);
+                return {href: e.href || null, tag: e.tagName, inMain: !!e.closest('main'),
+                        inToc: !!e.closest('.bd-sidebar-primary'),
+                        search: e.classList.contains('search-button__button'),
+                        visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                                 || (s.boxShadow && s.boxShadow !== 'none')};
+            }"""
+        )
+        if focused["tag"] == "BODY":
+            break
+        seen.append(focused)
+    assert any(f["inToc"] for f in seen), "Tab reaches the table of contents"
+    assert any(f["search"] for f in seen), "Tab reaches search"
+    invisible = [f for f in seen if not f["visible"]]
+    assert not invisible, f"focus is not visible on: {invisible[:3]}"
+    reached = [f["href"] for f in seen if f["inMain"] and f["href"]]
+    assert reached == links, "Tab reaches every link in the page's text, in order"
+    context.close()
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_search_finds_each_module(chromium: Any, book_server: str, module: str) -> None:
+    context = chromium.new_context(viewport=VIEWPORTS["desktop"])
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(book_server)
+                  else route.abort())
+    page = Visit(context, book_server).open(f"search.html?q={SEARCH_TERMS[module]}")
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    hrefs = page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+    assert any(f"course/{module}.html" in h for h in hrefs), hrefs
+    context.close()
+
+
+def test_screenshots_for_review(chromium: Any, book_server: str) -> None:
+    for width, viewport in VIEWPORTS.items():
+        shots = Shots(OUTPUT / "book" / width)
+        context = chromium.new_context(viewport=viewport)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(book_server)
+                      else route.abort())
+        visit = Visit(context, book_server)
+        for path in [PAGES[0]] + [f"course/{m}.html" for m in MODULES]:
+            page = visit.open(path)
+            name = Path(path).stem
+            assert shots.take(page, name, full_page=True).stat().st_size > 10_000
+        context.close()
+
+
+def test_module_pages_offer_launch_buttons_and_live_code(site: Path) -> None:
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
+    assert config["launch_buttons"]["binderhub_url"] and config["launch_buttons"]["thebe"]
+    for module in MODULES:
+        page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
+        assert "mybinder.org/v2/gh/" in page, f"{module}: Binder button"
+        assert "initThebe" in page or "thebe-launch-button" in page, f"{module}: live code button"
+
+
