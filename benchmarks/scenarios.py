@@ -12,7 +12,10 @@ from typing import Any, Callable, Sequence
 from benchmarks.timing import Result, summary, time_calls
 from coproduction.figures import ladder as ladder_figures
 from coproduction.figures import power as power_figures
+from coproduction.figures import investment as investment_figures
 from coproduction.widgets import (
+    budget_explorer,
+    input_explorer,
     ladder_explorer,
     meeting_explorer,
     portfolio_explorer,
@@ -72,11 +75,22 @@ REPRESENTATION_MOVES: list[Move] = [
 ]
 
 
+INPUT_MOVES: list[Move] = [
+    ("participation_type", t) for t in ("Inform", "Educate", "Co-design", "Engage", "Co-produce", "Consult")
+]
+BUDGET_MOVES: list[Move] = [
+    ("participants", 14), ("sessions", 8), ("payment_per_hour", 13.8), ("participant_training", 900.0),
+    ("weekly_benefit_limit", 60.0), ("participation_type", "Co-produce"), ("groups", 2),
+    ("payment_per_hour", -1.0), ("payment_per_hour", 15.0), ("months", 3), ("care_per_attendance", 12.0),
+]
+
+
 def run() -> list[Result]:
     results: list[Result] = []
     cached = {
         "ladder": (ladder_explorer, LADDER_MOVES, ladder_figures._ladders_figure.cache_clear),
         "reflection": (reflection_explorer, REFLECTION_MOVES, power_figures._reflection_figure.cache_clear),
+        "input": (input_explorer, INPUT_MOVES, investment_figures.input_figure.cache_clear),
     }
     for name, (build, moves, clear) in cached.items():
         warm = summary(f"{name}_scenario", interactions(build, moves))
@@ -88,6 +102,7 @@ def run() -> list[Result]:
         "portfolio": (portfolio_explorer, PORTFOLIO_MOVES),
         "meeting": (meeting_explorer, MEETING_MOVES),
         "representation": (representation_explorer, REPRESENTATION_MOVES),
+        "budget": (budget_explorer, BUDGET_MOVES),
     }
     for name, (build, moves) in plain.items():
         stats = summary(f"{name}_scenario", interactions(build, moves))

@@ -233,6 +233,54 @@ def advisory_bodies() -> list[dict[str, object]]:
     return rows
 
 
+# --- Module 3: past co-production projects and what was paid for
+
+
+def past_projects(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of past_projects.csv: 40 fictional Eastmere projects, 2021-2025.
+
+    The pattern the module teaches is built in and stated in the datasheet:
+    projects that paid people, trained them and covered support costs kept
+    more of them to the end, and their participants rated their influence
+    higher. The size of the effect is invented.
+    """
+    rows: list[dict[str, object]] = []
+    kinds = ("Consult", "Engage", "Co-design", "Co-produce")
+    for number in range(1, 41):
+        kind = rng.choice(kinds)
+        depth = kinds.index(kind)
+        participants = rng.randint(6, 14) if depth >= 2 else rng.randint(10, 40)
+        sessions = rng.randint(1, 3) + 3 * depth
+        paid = rng.random() < 0.25 + 0.2 * depth
+        trained = rng.random() < (0.6 if depth >= 2 else 0.2)
+        supported = rng.random() < 0.5
+        hours = participants * sessions * 3
+        budget_payment = round(hours * rng.choice((13.8, 15.0, 20.0))) if paid else 0
+        budget_training = rng.randint(6, 20) * 100 if trained else 0
+        budget_support = round(participants * sessions * rng.uniform(5, 20)) if supported else 0
+        budget_staff = round(sessions * rng.randint(2, 4) * rng.uniform(4, 8) * 30)
+        keep = min(0.97, 0.45 + 0.2 * paid + 0.12 * trained + 0.1 * supported + rng.uniform(-0.08, 0.08))
+        stayed = sum(rng.random() < keep for _ in range(participants))
+        rating = 1.6 + 0.35 * depth + 0.7 * paid + 0.5 * trained + 0.3 * supported + rng.uniform(-0.4, 0.4)
+        rows.append({
+            "project_id": f"PP{number:03d}",
+            "department": rng.choice(tuple(DEPARTMENTS)),
+            "year": rng.randint(2021, 2025),
+            "participation_type": kind,
+            "participants": participants,
+            "sessions": sessions,
+            "duration_months": max(1, sessions // 2 + rng.randint(0, 3)),
+            "participants_paid": paid,
+            "budget_payment": budget_payment,
+            "budget_training": budget_training,
+            "budget_support": budget_support,
+            "budget_staff_time": budget_staff,
+            "stayed_to_end": stayed,
+            "influence_rating": round(min(5.0, max(1.0, rating)), 1),
+        })
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
     """Write rows with booleans as true/false and Unix line endings."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -248,6 +296,7 @@ def main(folder: Path = HERE) -> None:
     write_csv(folder / "engagement_activities.csv", engagement_activities(rng))
     write_csv(folder / "meeting_records.csv", meeting_records(random.Random(SEED + 2)))
     write_csv(folder / "advisory_bodies.csv", advisory_bodies())
+    write_csv(folder / "past_projects.csv", past_projects(random.Random(SEED + 3)))
 
 
 if __name__ == "__main__":

@@ -21,12 +21,13 @@ from coproduction.release import assignments, nbgrader
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
 from .submissions import Assignment
+from .submissions.investment import INVESTMENT
 from .submissions.ladder import LADDER
 from .submissions.power import POWER
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = {a.name: a for a in (LADDER, POWER)}
+ASSIGNMENTS = {a.name: a for a in (LADDER, POWER, INVESTMENT)}
 
 
 def test_every_assignment_has_simulated_learners() -> None:

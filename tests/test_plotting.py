@@ -7,7 +7,9 @@ import pytest
 
 from coproduction import data
 from coproduction.figures.ladder import ladders_figure, portfolio_figure
+from coproduction.figures.investment import budget_figure, input_figure
 from coproduction.figures.power import meeting_figure, reflection_figure, representation_figure
+from coproduction.investment import Plan, budget
 from coproduction.ladder import placement_of
 from coproduction.power import Meeting, reflection_cell, representation, simulate_meetings
 from coproduction.plotting import OKABE_ITO, PALETTE, FigureError, new_figure, show
@@ -35,7 +37,8 @@ def test_module_figures_have_alt_text_and_captions() -> None:
                    reflection_figure(reflection_cell("people", "shared")),
                    meeting_figure(simulate_meetings(Meeting(), meetings=20)),
                    representation_figure(representation(bodies, "Housing Tenants' Panel"),
-                                         "Housing Tenants' Panel", 0.8)):
+                                         "Housing Tenants' Panel", 0.8),
+                   input_figure(), input_figure("Engage"), budget_figure(budget(Plan()), "A plan")):
         html = figure._repr_html_()
         assert html.startswith('<figure class="coproduction-figure"')
         assert f'alt="{figure.alt[:40]}' in html.replace("&#x27;", "'")

@@ -7,6 +7,8 @@ import ipywidgets as widgets
 import pytest
 
 from coproduction.widgets import (
+    budget_explorer,
+    input_explorer,
     ladder_explorer,
     meeting_explorer,
     portfolio_explorer,
@@ -80,7 +82,7 @@ def test_portfolio_explorer_rejects_out_of_range_levels(bad: int) -> None:
 def test_explorers_render_no_live_controls_in_the_book(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STATIC_ENV, "1")
     for explorer in (ladder_explorer, portfolio_explorer, reflection_explorer, meeting_explorer,
-                     representation_explorer):
+                     representation_explorer, input_explorer, budget_explorer):
         shown = explorer()
         assert not isinstance(shown, widgets.Widget)
         assert "live scenario" in shown.data
@@ -114,3 +116,23 @@ def test_representation_explorer_flags_and_rejects() -> None:
     assert "Housing Tenants&#x27; Panel</strong>: under-represented" in scenario.output.value
     scenario.controls["threshold"].value = 1.2
     assert "threshold must be a number above 0 and at most 1" in (scenario.message or "")
+
+
+def test_input_explorer_shows_what_people_need_when_deep() -> None:
+    scenario = input_explorer()
+    assert "needs, from the system" not in scenario.output.value
+    scenario.controls["participation_type"].value = "Co-produce"
+    view = scenario.output.value
+    assert "<strong>Co-produce</strong>" in view and "To know what effect their input had" in view
+
+
+def test_budget_explorer_warns_and_rejects_bad_numbers() -> None:
+    scenario = budget_explorer()
+    assert "train participants" in scenario.output.value
+    scenario.controls["participant_training"].value = 900.0
+    assert "No warnings for this plan." in scenario.output.value
+    scenario.controls["weekly_benefit_limit"].value = 40.0
+    assert "above the benefit limit" in scenario.output.value
+    scenario.controls["payment_per_hour"].value = -5.0
+    assert scenario.message == "payment per hour cannot be negative (-5.0)."
+    assert 'role="alert"' in scenario.output.value

@@ -87,6 +87,26 @@ PATHS = [
         passing_check="Checks speaking_share on the board's year of meetings.",
         failing_check="Checks adoption_rates and adoption_gap on the board's records.",
     ),
+    LearnerPath(
+        module="course/03-input-investment.ipynb",
+        exercise="exercises/investment/investment.ipynb",
+        scenario_result="strength of the relationship:",
+        mouse_control="Which type of participation?",
+        mouse_choice="Co-design",
+        after_mouse="Co-design",
+        keyboard_control="Which type of participation?",
+        keyboard_key="ArrowDown",
+        after_keyboard="Co-produce",
+        number_control="Payment per hour (GBP)",
+        invalid_entry="-5",
+        message="payment per hour cannot be negative",
+        answer=(
+            "def session_payment(hours, prep_hours, rate):\n"
+            "    return float((hours + prep_hours) * rate)\n"
+        ),
+        passing_check="Checks session_payment on a 2.5-hour session with an hour's preparation.",
+        failing_check="Checks plan_cost for twelve people at six sessions.",
+    ),
 ]
 
 
@@ -155,7 +175,7 @@ def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
     try:
         # Opening JupyterLab lands on the course's first page.
         page.goto(lab.page_url("/"))
-        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        page.wait_for_selector(f"{VISIBLE} .jp-Notebook", timeout=60_000)
         assert "/lab/tree/course/" in page.url
         shots.take(page, "landing")
         _menu(page, "File", "Close All Tabs")  # start each module from the file browser

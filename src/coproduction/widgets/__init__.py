@@ -1,6 +1,7 @@
 """Interactive scenarios: ipywidgets views over the pure logic in
 ``coproduction.<topic>``. Each scenario is created by one call."""
 
+from coproduction.widgets.investment import budget_explorer, input_explorer
 from coproduction.widgets.ladder import ladder_explorer, portfolio_explorer
 from coproduction.widgets.power import meeting_explorer, reflection_explorer, representation_explorer
 
@@ -10,4 +11,6 @@ __all__ = [
     "reflection_explorer",
     "meeting_explorer",
     "representation_explorer",
+    "input_explorer",
+    "budget_explorer",
 ]
