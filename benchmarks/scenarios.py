@@ -26,62 +26,59 @@ from coproduction.widgets import (
 INTERACTIONS = 100
 TARGET_MS = 150.0
 
-Move = tuple[str, Any]
+Move = tuple[str, Any, Any]  # a control and two values to switch between
 
 
 def interactions(build: Callable[[], Any], moves: Sequence[Move], before: Callable[[], None] | None = None
                  ) -> list[float]:
-    """Seconds per interaction: each sets one control to a new value."""
+    """Seconds per interaction: each switches one control to a new value, so
+    every interaction is a real change that runs the callback and redraws."""
     scenario = build()
 
     def act(i: int) -> None:
         if before:
             before()
-        name, value = moves[i % len(moves)]
+        name, first, second = moves[i % len(moves)]
         control = scenario.controls[name]
-        if control.value == value:  # every interaction is a real change
-            value = (not value) if isinstance(value, bool) else value
-        control.value = value
+        control.value = second if control.value == first else first
         assert scenario.output.value
 
     return time_calls(act, INTERACTIONS)
 
 
 LADDER_MOVES: list[Move] = [
-    ("answer_sought", "open views"), ("method_decided_by", "together"), ("sessions", 6),
-    ("objective_set_by", "together"), ("decision_made", True), ("decision_made", False),
-    ("answer_sought", "yes or no"), ("participants", 12), ("answer_sought", "understanding"),
-    ("objective_set_by", "organisation"), ("method_decided_by", "organisation"), ("answer_sought", "none"),
-    ("sessions", 0), ("sessions", 2),
+    ("answer_sought", "open views", "yes or no"), ("method_decided_by", "together", "organisation"),
+    ("sessions", 6, 1), ("objective_set_by", "together", "organisation"), ("decision_made", True, False),
+    ("answer_sought", "understanding", "none"), ("participants", 12, 400), ("sessions", 0, 2),
 ]
 PORTFOLIO_MOVES: list[Move] = [
-    ("department", "Transport"), ("min_levels_over", 2), ("department", "Housing"), ("min_levels_over", 1),
-    ("department", "All departments"), ("department", "Public Health"), ("min_levels_over", 9),
+    ("department", "Transport", "Housing"), ("min_levels_over", 2, 1),
+    ("department", "All departments", "Public Health"), ("min_levels_over", 9, 3),
 ]
 REFLECTION_MOVES: list[Move] = [
-    ("design", "shared"), ("delivery", "shared"), ("design", "people"), ("delivery", "people"),
-    ("design", "professionals"), ("delivery", "professionals"),
+    ("design", "shared", "people"), ("delivery", "shared", "people"), ("design", "professionals", "shared"),
+    ("delivery", "professionals", "shared"),
 ]
 MEETING_MOVES: list[Move] = [
-    ("decision_rule", "consent"), ("agenda_set_by", "jointly"), ("papers_in_advance", True),
-    ("lived_experience", 5), ("plain_language", True), ("decision_rule", "consensus"),
-    ("carers", 4), ("agenda_set_by", "professionals"), ("professionals", 8), ("carers", 40),
-    ("decision_rule", "majority"), ("lived_experience", 3), ("professionals", 6), ("carers", 2),
+    ("decision_rule", "consent", "consensus"), ("agenda_set_by", "jointly", "professionals"),
+    ("papers_in_advance", True, False), ("lived_experience", 5, 3), ("plain_language", True, False),
+    ("carers", 4, 40), ("professionals", 8, 6), ("decision_rule", "majority", "consent"),
 ]
 REPRESENTATION_MOVES: list[Move] = [
-    ("body", "Housing Tenants' Panel"), ("threshold", 0.7), ("body", "Mental Health Service User Forum"),
-    ("threshold", 0.9), ("body", "Children and Young People's Panel"), ("threshold", 1.5),
-    ("body", "Adult Social Care Partnership Board"), ("threshold", 0.8),
+    ("body", "Housing Tenants' Panel", "Mental Health Service User Forum"), ("threshold", 0.7, 0.9),
+    ("body", "Children and Young People's Panel", "Adult Social Care Partnership Board"), ("threshold", 1.5, 0.8),
 ]
 
 
 INPUT_MOVES: list[Move] = [
-    ("participation_type", t) for t in ("Inform", "Educate", "Co-design", "Engage", "Co-produce", "Consult")
+    ("participation_type", "Inform", "Co-design"), ("participation_type", "Engage", "Co-produce"),
+    ("participation_type", "Educate", "Consult"),
 ]
 BUDGET_MOVES: list[Move] = [
-    ("participants", 14), ("sessions", 8), ("payment_per_hour", 13.8), ("participant_training", 900.0),
-    ("weekly_benefit_limit", 60.0), ("participation_type", "Co-produce"), ("groups", 2),
-    ("payment_per_hour", -1.0), ("payment_per_hour", 15.0), ("months", 3), ("care_per_attendance", 12.0),
+    ("participants", 14, 12), ("sessions", 8, 6), ("payment_per_hour", 13.8, 15.0),
+    ("participant_training", 900.0, 0.0), ("weekly_benefit_limit", 60.0, 0.0),
+    ("participation_type", "Co-produce", "Co-design"), ("groups", 2, 1), ("payment_per_hour", -1.0, 20.0),
+    ("months", 3, 6), ("care_per_attendance", 12.0, 0.0),
 ]
 
 

@@ -117,7 +117,9 @@ def meeting_figure(outcome: MeetingOutcome) -> AccessibleFigure:
 
 def representation_figure(frame: pd.DataFrame, body: str, threshold: float) -> AccessibleFigure:
     """Representation ratio of each group on a body, with the threshold."""
-    fig, ax = new_figure(f"Who is at the table? {body}", width=8.0, height=4.6)
+    # Fixed margins rather than a layout engine: the scenario redraws this often.
+    fig, ax = new_figure(f"Who is at the table? {body}", width=8.0, height=4.6, layout=None)
+    fig.subplots_adjust(left=0.27, right=0.98, top=0.92, bottom=0.12)
     labels = [f"{d}: {g}" for d, g in zip(frame["dimension"], frame["group"])]
     colours = [OKABE_ITO["orange"] if u else OKABE_ITO["blue"] for u in frame["under_represented"]]
     markers = ["v" if u else "o" for u in frame["under_represented"]]
