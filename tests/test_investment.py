@@ -85,6 +85,7 @@ def test_warnings_flag_plans_that_cannot_work() -> None:
         ({"participants": 0}, "participants must be a whole number of at least 1"),
         ({"sessions": 2.5}, "sessions must be a whole number"),
         ({"travel_per_attendance": "8"}, "travel per attendance must be a number"),
+        ({"payment_per_hour": None}, "payment per hour must be a number, not None"),
         ({"participants": 2, "groups": 3}, "2 participants cannot fill 3 groups"),
     ],
 )
