@@ -15,6 +15,9 @@ from coproduction.figures import power as power_figures
 from coproduction.figures import investment as investment_figures
 from coproduction.widgets import (
     budget_explorer,
+    proposal_explorer,
+    purple_explorer,
+    sure_explorer,
     input_explorer,
     ladder_explorer,
     meeting_explorer,
@@ -82,6 +85,17 @@ BUDGET_MOVES: list[Move] = [
 ]
 
 
+PURPLE_MOVES: list[Move] = [
+    ("people_share", 0.3, 0.8), ("local_coproduction", True, False), ("people_share", 1.5, 0.5),
+]
+SURE_MOVES: list[Move] = [
+    ("n_a", 160, 16), ("successes_a", 90, 9), ("n_b", 4250, 425), ("successes_b", 2900, 290), ("n_a", 0, 20),
+]
+PROPOSAL_MOVES: list[Move] = [
+    ("use_survey", True, False), ("use_routine", True, False), ("use_narratives", False, True),
+]
+
+
 def run() -> list[Result]:
     results: list[Result] = []
     cached = {
@@ -100,6 +114,9 @@ def run() -> list[Result]:
         "meeting": (meeting_explorer, MEETING_MOVES),
         "representation": (representation_explorer, REPRESENTATION_MOVES),
         "budget": (budget_explorer, BUDGET_MOVES),
+        "purple": (purple_explorer, PURPLE_MOVES),
+        "sure": (sure_explorer, SURE_MOVES),
+        "proposal": (proposal_explorer, PROPOSAL_MOVES),
     }
     for name, (build, moves) in plain.items():
         stats = summary(f"{name}_scenario", interactions(build, moves))

@@ -281,6 +281,90 @@ def past_projects(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+# --- Module 4: a service's independent feedback, routine records, narratives
+
+# The fictional Eastmere Community Health Hub. Working carers are a small
+# group in the survey and a larger one in routine records, which is the
+# point: the same gap can be noise in one and clear in the other.
+SURVEY_GROUPS: dict[str, tuple[int, float, float, float]] = {
+    # group: (respondents, P(listened to), P(times suit me), P(knew next steps))
+    "working carers": (16, 0.70, 0.40, 0.60),
+    "older people": (140, 0.78, 0.72, 0.66),
+    "young adults": (60, 0.62, 0.66, 0.50),
+    "disabled people": (45, 0.66, 0.62, 0.52),
+    "other adults": (180, 0.76, 0.70, 0.68),
+}
+AREAS = ("North", "South", "East", "West")
+INDICATORS = ("listened_to", "times_suit_me", "knew_next_steps")
+
+
+def feedback_survey(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of feedback_survey.csv: one per respondent."""
+    rows: list[dict[str, object]] = []
+    for group, (count, *chances) in SURVEY_GROUPS.items():
+        for _ in range(count):
+            rows.append({"respondent_id": f"FS{len(rows) + 1:04d}", "group": group, "area": rng.choice(AREAS),
+                         **{name: rng.random() < chance for name, chance in zip(INDICATORS, chances)}})
+    return rows
+
+
+def service_records(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of service_records.csv: one per booked appointment in 2025.
+
+    Evening slots were piloted in the North only. Working carers miss more
+    daytime appointments and attend evening ones as well as anyone.
+    """
+    groups = {"working carers": 0.10, "older people": 0.35, "young adults": 0.15,
+              "disabled people": 0.12, "other adults": 0.28}
+    rows: list[dict[str, object]] = []
+    for _ in range(3000):
+        group = rng.choices(list(groups), weights=list(groups.values()))[0]
+        area = rng.choice(AREAS)
+        slots = ("morning", "afternoon", "evening") if area == "North" else ("morning", "afternoon")
+        slot = rng.choice(slots)
+        chance = 0.88
+        if group == "working carers":
+            chance = 0.90 if slot == "evening" else 0.68
+        elif group == "young adults":
+            chance = 0.82
+        rows.append({"appointment_id": f"SR{len(rows) + 1:05d}", "area": area, "group": group,
+                     "time_slot": slot, "attended": rng.random() < chance})
+    return rows
+
+
+NARRATIVE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "appointment times": ("Could only get daytime appointments and lost pay to attend.",
+                          "Missed a review because it clashed with a shift; nobody offered another time.",
+                          "Evening slots would mean not choosing between work and caring."),
+    "travel": ("Two buses to the hub; the last one home leaves early.",
+               "No parking near the hub for a wheelchair-accessible car."),
+    "being listened to": ("Felt the nurse really heard what mattered at home.",
+                          "Had to repeat the story to three different people."),
+    "information": ("Letters arrived after the appointment they described.",
+                    "Nobody explained what would happen after the assessment."),
+    "waiting": ("Waited eleven weeks for a first appointment.", "The waiting room was calm and welcoming."),
+}
+
+
+def narratives(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of narratives.csv: short fictional accounts with theme codes.
+
+    Some people told more than one story, so narratives and people differ.
+    """
+    rows: list[dict[str, object]] = []
+    people = [f"P{n:02d}" for n in range(1, 25)]
+    for number in range(1, 37):
+        person = rng.choice(people)
+        group = "working carers" if int(person[1:]) <= 8 else rng.choice(
+            ("older people", "young adults", "disabled people", "other adults"))
+        main = "appointment times" if group == "working carers" and rng.random() < 0.8 else rng.choice(
+            [t for t in NARRATIVE_TEMPLATES if t != "appointment times"])
+        themes = [main] + ([rng.choice([t for t in NARRATIVE_TEMPLATES if t != main])] if rng.random() < 0.4 else [])
+        rows.append({"narrative_id": f"N{number:02d}", "person_id": person, "group": group,
+                     "summary": rng.choice(NARRATIVE_TEMPLATES[main]), "themes": ";".join(themes)})
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
     """Write rows with booleans as true/false and Unix line endings."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -297,6 +381,9 @@ def main(folder: Path = HERE) -> None:
     write_csv(folder / "meeting_records.csv", meeting_records(random.Random(SEED + 2)))
     write_csv(folder / "advisory_bodies.csv", advisory_bodies())
     write_csv(folder / "past_projects.csv", past_projects(random.Random(SEED + 3)))
+    write_csv(folder / "feedback_survey.csv", feedback_survey(random.Random(SEED + 4)))
+    write_csv(folder / "service_records.csv", service_records(random.Random(SEED + 5)))
+    write_csv(folder / "narratives.csv", narratives(random.Random(SEED + 6)))
 
 
 if __name__ == "__main__":

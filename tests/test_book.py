@@ -55,6 +55,8 @@ STATIC_RENDERINGS = {
     "02-power-imbalance": {"Example (fictional):": 3, "Decision rule: <strong>": 3,
                            "A dot plot of representation ratios": 2},
     "03-input-investment": {"Grouped bar chart on a scale of 0": 3, "per participant-hour.</p>": 3},
+    "04-evidence-backed-decisions": {"of their influence survives": 2, "Group A:": 2,
+                                     "What each source says": 3},
 }
 
 
@@ -82,7 +84,7 @@ def test_images_have_meaningful_alt_text_and_captions(site: Path) -> None:
             assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{path.name}: alt text is a file name: {alt}"
     for module in MODULE_PAGES:
         page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
-        assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 6
+        assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 3
 
 
 @pytest.mark.parametrize("module", MODULE_PAGES)

@@ -8,6 +8,9 @@ import pytest
 
 from coproduction.widgets import (
     budget_explorer,
+    proposal_explorer,
+    purple_explorer,
+    sure_explorer,
     input_explorer,
     ladder_explorer,
     meeting_explorer,
@@ -82,7 +85,8 @@ def test_portfolio_explorer_rejects_out_of_range_levels(bad: int) -> None:
 def test_explorers_render_no_live_controls_in_the_book(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STATIC_ENV, "1")
     for explorer in (ladder_explorer, portfolio_explorer, reflection_explorer, meeting_explorer,
-                     representation_explorer, input_explorer, budget_explorer):
+                     representation_explorer, input_explorer, budget_explorer, purple_explorer,
+                     sure_explorer, proposal_explorer):
         shown = explorer()
         assert not isinstance(shown, widgets.Widget)
         assert "live scenario" in shown.data
@@ -136,3 +140,34 @@ def test_budget_explorer_warns_and_rejects_bad_numbers() -> None:
     scenario.controls["payment_per_hour"].value = -5.0
     assert scenario.message == "payment per hour cannot be negative (-5.0)."
     assert 'role="alert"' in scenario.output.value
+
+
+def test_purple_explorer_dilutes_without_local_coproduction() -> None:
+    scenario = purple_explorer()
+    assert "<strong>25%</strong> of their influence survives" in scenario.output.value
+    scenario.controls["local_coproduction"].value = True
+    assert "<strong>100%</strong> of their influence survives" in scenario.output.value
+    scenario.controls["people_share"].value = 1.5
+    assert "share between 0 and 1" in (scenario.message or "")
+
+
+def test_sure_explorer_tells_noise_from_a_real_difference() -> None:
+    scenario = sure_explorer()
+    assert "could be noise" in scenario.output.value
+    scenario.controls["n_a"].value = 160
+    scenario.controls["successes_a"].value = 90
+    assert "The difference is clear" in scenario.output.value
+    scenario.controls["n_a"].value = 0
+    assert "at least 1" in (scenario.message or "") and 'role="alert"' in scenario.output.value
+
+
+def test_proposal_explorer_weighs_each_source() -> None:
+    scenario = proposal_explorer()
+    assert "Promising but not yet backed" in scenario.output.value
+    scenario.controls["use_survey"].value = True
+    assert "too few people to tell" in scenario.output.value
+    scenario.controls["use_routine"].value = True
+    assert "Backed: independent sources agree" in scenario.output.value
+    for name in ("use_narratives", "use_survey", "use_routine"):
+        scenario.controls[name].value = False
+    assert scenario.message == "Bring in at least one source of evidence."

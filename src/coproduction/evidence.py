@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EvidenceError",
@@ -28,6 +31,10 @@ __all__ = [
     "VERDICTS",
     "judge_narratives",
     "judge_difference",
+    "PROPOSAL",
+    "SOURCES",
+    "weigh_proposal",
+    "overall",
 ]
 
 
@@ -195,3 +202,50 @@ def judge_difference(difference: Difference, expect_lower: bool, what: str) -> t
     if lower == expect_lower:
         return "supports", words + "."
     return "contradicts", words + ": the difference runs the other way."
+
+
+# --- The hub's proposal, weighed against each source ---------------------
+
+#: The co-production group's proposal in module 4's scenario (fictional).
+PROPOSAL = "Offer evening appointments so that working carers can attend"
+SOURCES: tuple[str, ...] = ("narratives", "survey", "routine data")
+
+
+def weigh_proposal(narratives: "pd.DataFrame", survey: "pd.DataFrame", records: "pd.DataFrame",
+                   use: tuple[str, ...] = SOURCES) -> list[tuple[str, Verdict, str]]:
+    """What each chosen source says about :data:`PROPOSAL`: whether working
+    carers need other appointment times."""
+    unknown = [s for s in use if s not in SOURCES]
+    if unknown:
+        raise EvidenceError(f"Unknown source(s) {unknown}; the sources are {', '.join(SOURCES)}.")
+    out: list[tuple[str, Verdict, str]] = []
+    if "narratives" in use:
+        raised = narratives[narratives["themes"].str.split(";").apply(lambda t: "appointment times" in t)]
+        out.append(("narratives", *judge_narratives(len(raised), len(narratives), raised["person_id"].nunique())))
+    if "survey" in use:
+        carers = survey["group"] == "working carers"
+        difference = compare_rates(int(survey.loc[carers, "times_suit_me"].sum()), int(carers.sum()),
+                                   int(survey.loc[~carers, "times_suit_me"].sum()), int((~carers).sum()))
+        out.append(("survey", *judge_difference(difference, True, "'Appointment times suit me', working "
+                                                "carers against everyone else")))
+    if "routine data" in use:
+        day = records[records["time_slot"] != "evening"]
+        carers = day["group"] == "working carers"
+        difference = compare_rates(int(day.loc[carers, "attended"].sum()), int(carers.sum()),
+                                   int(day.loc[~carers, "attended"].sum()), int((~carers).sum()))
+        out.append(("routine data", *judge_difference(difference, True, "Daytime appointments attended, "
+                                                      "working carers against everyone else")))
+    return out
+
+
+def overall(verdicts: list[tuple[str, Verdict, str]]) -> str:
+    """The group's honest summary: backed only when two or more independent
+    sources support it and none contradicts."""
+    supports = sum(v == "supports" for _, v, _ in verdicts)
+    if any(v == "contradicts" for _, v, _ in verdicts):
+        return "Some evidence runs against the proposal: look again before deciding."
+    if supports >= 2:
+        return "Backed: independent sources agree, and none contradicts."
+    if supports == 1:
+        return "Promising but not yet backed: one source supports it; bring in another."
+    return "Not yet backed: no source shows the need clearly."

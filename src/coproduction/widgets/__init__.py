@@ -1,6 +1,7 @@
 """Interactive scenarios: ipywidgets views over the pure logic in
 ``coproduction.<topic>``. Each scenario is created by one call."""
 
+from coproduction.widgets.evidence import proposal_explorer, purple_explorer, sure_explorer
 from coproduction.widgets.investment import budget_explorer, input_explorer
 from coproduction.widgets.ladder import ladder_explorer, portfolio_explorer
 from coproduction.widgets.power import meeting_explorer, reflection_explorer, representation_explorer
@@ -13,4 +14,7 @@ __all__ = [
     "representation_explorer",
     "input_explorer",
     "budget_explorer",
+    "purple_explorer",
+    "sure_explorer",
+    "proposal_explorer",
 ]

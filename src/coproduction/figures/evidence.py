@@ -1,0 +1,71 @@
+"""Module 4's figures: keeping it purple, and rates with their intervals."""
+
+from __future__ import annotations
+
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from coproduction.evidence import Blend, mix_colour, wilson_interval
+from coproduction.plotting import OKABE_ITO, AccessibleFigure, new_figure, show
+
+__all__ = ["purple_figure", "intervals_figure"]
+
+
+def _disc(ax, x: float, share: float, label: str) -> None:  # type: ignore[no-untyped-def]
+    ax.add_patch(Circle((x, 0.55), 0.33, facecolor=mix_colour(share), edgecolor="black", linewidth=1))
+    ax.text(x, 0.55, f"{share:.0%}\npeople", ha="center", va="center", color="white", fontsize=10,
+            fontweight="bold")
+    ax.text(x, 0.08, label, ha="center", va="center", fontsize=9)
+
+
+def purple_figure(blend: Blend, local_coproduction: bool) -> AccessibleFigure:
+    """People's input (pink) and the system's (blue) combine nationally; what
+    reaches people locally keeps or loses its purple."""
+    fig, ax = new_figure("Keeping it purple", width=8.0, height=3.0, layout=None)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02)
+    _disc(ax, 0.5, 1.0, "people's input")
+    _disc(ax, 1.5, 0.0, "system's input")
+    _disc(ax, 3.0, blend.national, "national policy\n(co-produced)")
+    _disc(ax, 4.7, blend.local, "what reaches people\n" + ("(local co-production)" if local_coproduction
+                                                          else "(no local co-production)"))
+    for start, end in ((1.9, 2.6), (3.4, 4.3)):
+        ax.add_patch(FancyArrowPatch((start, 0.55), (end, 0.55), arrowstyle="-|>", mutation_scale=18,
+                                     color=OKABE_ITO["black"]))
+    ax.text(1.0, 0.55, "+", ha="center", va="center", fontsize=18)
+    ax.set_xlim(0, 5.2)
+    ax.set_ylim(-0.05, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    alt = (
+        "Four discs in a row. People's input (pink) plus the system's input (blue) make a national policy "
+        f"that is {blend.national:.0%} shaped by people, coloured purple in proportion. An arrow leads to what "
+        f"reaches people locally: {blend.local:.0%} shaped by people"
+        + (", the same purple." if local_coproduction and blend.local >= blend.national
+           else ", diluted back towards blue.")
+        + f" {blend.intent_kept:.0%} of people's influence survives."
+    )
+    caption = ("Our own drawing after peoplehub's national and local graphic (© peoplehub): blue and pink make "
+               "purple; without local co-production, purple returns to blue.")
+    return show(fig, alt=alt, caption=caption)
+
+
+def intervals_figure(groups: list[tuple[str, int, int]], title: str) -> AccessibleFigure:
+    """Each group's rate as a dot with its 95% Wilson interval as a bar."""
+    fig, ax = new_figure(title, width=8.0, height=1.2 + 0.6 * len(groups), layout=None)
+    fig.subplots_adjust(left=0.25, right=0.97, top=0.82, bottom=0.28)
+    described = []
+    for i, (label, successes, n) in enumerate(groups):
+        low, high = wilson_interval(successes, n)
+        rate = successes / n
+        ax.plot([low, high], [i, i], color=OKABE_ITO["blue"], linewidth=4, solid_capstyle="butt")
+        ax.plot(rate, i, "o", color=OKABE_ITO["orange"], markeredgecolor="black", markersize=9)
+        described.append(f"{label}: {rate:.0%} of {n} (interval {low:.0%} to {high:.0%})")
+    ax.set_yticks(range(len(groups)), [f"{g[0]} (n={g[2]})" for g in groups])
+    ax.set_ylim(-0.6, len(groups) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.set_xlabel("rate, with its 95% interval")
+    alt = f"{title}. Dots are rates and bars their 95% Wilson intervals: " + "; ".join(described) + "."
+    caption = (f"{title}: the bar shows the range of rates the data are consistent with; the fewer the "
+               "people, the wider it is.")
+    return show(fig, alt=alt, caption=caption)
