@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PORT ?= 8888
 
-.PHONY: install lab book release lock test test-fast bench clean help
+.PHONY: install browser lab book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -49,13 +49,25 @@ book: install
 release: install
 	$(BIN)/python -m coproduction.release
 
-test: install
+# The browser tests drive Debian's Chromium. As root with apt-get (CI, these
+# machines) it is installed here; elsewhere the tests say how to get it.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium not found at $(CHROMIUM): install it (sudo apt-get install chromium) for the browser tests,"; \
+	    echo "or run COPRODUCTION_SKIP_BROWSER=1 make test to skip them."; \
+	  fi; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: install
+bench: install browser
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -50,8 +50,8 @@ def purple_figure(blend: Blend, local_coproduction: bool) -> AccessibleFigure:
 
 def intervals_figure(groups: list[tuple[str, int, int]], title: str) -> AccessibleFigure:
     """Each group's rate as a dot with its 95% Wilson interval as a bar."""
-    fig, ax = new_figure(title, width=8.0, height=1.2 + 0.6 * len(groups), layout=None)
-    fig.subplots_adjust(left=0.25, right=0.97, top=0.82, bottom=0.28)
+    # Constrained layout: the group labels vary in length and must never be cut.
+    fig, ax = new_figure(title, width=8.0, height=1.4 + 0.6 * len(groups))
     described = []
     for i, (label, successes, n) in enumerate(groups):
         low, high = wilson_interval(successes, n)
