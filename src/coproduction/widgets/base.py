@@ -46,8 +46,8 @@ _LABEL_STYLE = {"description_width": "initial"}
 #: keyboard users need to know how to open a list.
 KEYBOARD_HINT = (
     "<small>Keyboard: <kbd>Tab</kbd> moves between questions; on a list, <kbd>Alt</kbd>+<kbd>↓</kbd> "
-    "opens it, the arrow keys choose and <kbd>Enter</kbd> confirms; type a number and press "
-    "<kbd>Enter</kbd>.</small>"
+    "opens it, the arrow keys choose and <kbd>Enter</kbd> confirms; <kbd>Space</kbd> ticks a box; "
+    "type a number and press <kbd>Enter</kbd>.</small>"
 )
 
 
