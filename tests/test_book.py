@@ -51,6 +51,7 @@ MODULE_PAGES = sorted(p.stem for p in (ROOT / "course").glob("*.ipynb"))
 
 # Each module's static renderings: a phrase from each rendered outcome, and how many.
 STATIC_RENDERINGS = {
+    "00-start-here": {"A map of the course from top to bottom": 1},
     "01-the-ladder": {"Where this activity sits:": 4, "Paired horizontal bars for": 2},
     "02-power-imbalance": {"Example (fictional):": 3, "Decision rule: <strong>": 3,
                            "A dot plot of representation ratios": 2},
@@ -84,7 +85,7 @@ def test_images_have_meaningful_alt_text_and_captions(site: Path) -> None:
             assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{path.name}: alt text is a file name: {alt}"
     for module in MODULE_PAGES:
         page = (site / "course" / f"{module}.html").read_text(encoding="utf-8")
-        assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 3
+        assert page.count("<figcaption>") == page.count('class="coproduction-figure"') >= 1
 
 
 @pytest.mark.parametrize("module", MODULE_PAGES)

@@ -33,7 +33,7 @@ def toc_pages() -> list[str]:
 PAGES = toc_pages()
 MODULES = sorted(p.stem for p in (ROOT / "course").glob("*.ipynb"))
 # A term the search must find on each module page, and only a module teaches.
-SEARCH_TERMS = {"01-the-ladder": "Placation", "02-power-imbalance": "Bovaird", "03-input-investment": "ambassadors",
+SEARCH_TERMS = {"00-start-here": "jazz", "01-the-ladder": "Placation", "02-power-imbalance": "Bovaird", "03-input-investment": "ambassadors",
                 "04-evidence-backed-decisions": "Newcombe"}
 
 
