@@ -14,6 +14,7 @@ from coproduction.figures import ladder as ladder_figures
 from coproduction.figures import power as power_figures
 from coproduction.figures import investment as investment_figures
 from coproduction.widgets import (
+    assessment_explorer,
     budget_explorer,
     proposal_explorer,
     purple_explorer,
@@ -95,6 +96,11 @@ PROPOSAL_MOVES: list[Move] = [
     ("use_survey", True, False), ("use_routine", True, False), ("use_narratives", False, True),
 ]
 
+ASSESSMENT_MOVES: list[Move] = [
+    ("Recognition", 4, 1), ("Finance", 3, 1), ("compare", True, False), ("n", 5, 3), ("Review", 1, 2),
+    ("n", 0, 3), ("n", 0, 3),  # into the "check your input" message and straight back out
+]
+
 
 def run() -> list[Result]:
     results: list[Result] = []
@@ -117,6 +123,7 @@ def run() -> list[Result]:
         "purple": (purple_explorer, PURPLE_MOVES),
         "sure": (sure_explorer, SURE_MOVES),
         "proposal": (proposal_explorer, PROPOSAL_MOVES),
+        "assessment": (assessment_explorer, ASSESSMENT_MOVES),
     }
     for name, (build, moves) in plain.items():
         stats = summary(f"{name}_scenario", interactions(build, moves))

@@ -14,7 +14,8 @@ import random
 from pathlib import Path
 
 from coproduction.ladder import SPECTRUM_ORDER, Activity, classify
-from coproduction.power import ROLES
+from coproduction.power import ROLES as MEETING_ROLES
+from coproduction.practice import FOCUS_AREA_ACTIONS, FOCUS_AREAS, LEVELS, PARTNER, ROLES, STAFF
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261123
@@ -176,7 +177,7 @@ def meeting_records(rng: random.Random) -> list[dict[str, object]]:
                 "proposals_made": made,
                 "proposals_adopted": adopted,
             })
-    assert {r["role"] for r in rows} == set(ROLES)
+    assert {r["role"] for r in rows} == set(MEETING_ROLES)
     return rows
 
 
@@ -365,6 +366,43 @@ def narratives(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+# --- Module 5: the hub's self-assessment, by staff and by partners
+
+# Mean rating (1-4) each role gives each focus area and level. Staff see the
+# partnership more kindly than partners do everywhere, most of all on
+# recognition and accountability (the pattern the capstone asks learners to
+# find); partners more often answer "don't know" about finance and senior
+# management, which they rarely see. Chosen by the course authors.
+ASSESSMENT_MEANS: dict[str, tuple[float, float]] = {
+    # area: (staff, partners)
+    "Planning": (3.0, 2.6), "Training": (3.0, 2.9), "Implementation": (2.8, 2.3), "Flexibility": (2.6, 2.5),
+    "Participation": (2.9, 2.3), "Recognition": (2.8, 1.6), "Review": (2.5, 2.1), "Accountability": (3.0, 1.8),
+    "Strategic": (3.0, 2.4), "Senior management": (2.8, 2.2), "Co-production managers": (2.9, 2.6),
+    "Finance": (2.1, 1.7), "Communication and marketing": (2.6, 1.8),
+}
+ASSESSMENT_RESPONDENTS = {STAFF: 24, PARTNER: 12}
+
+
+def self_assessment(rng: random.Random) -> list[dict[str, object]]:
+    """Rows of self_assessment.csv: one per respondent and statement."""
+    items = [("focus area", area, f"{area[:3].upper()}{i}", text)
+             for area in FOCUS_AREAS for i, text in enumerate(FOCUS_AREA_ACTIONS[area], 1)]
+    items += [("level", level, f"LEV{i}", f"{level}: {text[0].upper()}{text[1:]}.")
+              for i, (level, text) in enumerate(LEVELS.items(), 1)]
+    rows: list[dict[str, object]] = []
+    for role, count in ASSESSMENT_RESPONDENTS.items():
+        prefix = "S" if role == STAFF else "L"
+        for n in range(1, count + 1):
+            for kind, area, item_id, statement in items:
+                mean = ASSESSMENT_MEANS[area][ROLES.index(role)]
+                unseen = role == PARTNER and area in ("Finance", "Senior management")
+                dont_know = rng.random() < (0.3 if unseen else 0.05)
+                rating = "" if dont_know else min(4, max(1, round(rng.gauss(mean, 0.7))))
+                rows.append({"respondent_id": f"{prefix}{n:02d}", "role": role, "kind": kind, "area": area,
+                             "item_id": item_id, "statement": statement, "rating": rating})
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
     """Write rows with booleans as true/false and Unix line endings."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -384,6 +422,7 @@ def main(folder: Path = HERE) -> None:
     write_csv(folder / "feedback_survey.csv", feedback_survey(random.Random(SEED + 4)))
     write_csv(folder / "service_records.csv", service_records(random.Random(SEED + 5)))
     write_csv(folder / "narratives.csv", narratives(random.Random(SEED + 6)))
+    write_csv(folder / "self_assessment.csv", self_assessment(random.Random(SEED + 7)))
 
 
 if __name__ == "__main__":

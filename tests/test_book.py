@@ -33,7 +33,7 @@ def _pages(site: Path) -> list[Path]:
 
 def test_every_toc_page_is_built(site: Path) -> None:
     for page in ("index.html", *(f"course/{m}.html" for m in MODULE_PAGES), "book/glossary.html",
-                 "book/references.html", "book/trainers.html"):
+                 "book/references.html", "book/trainers.html", "book/about.html"):
         assert (site / page).is_file(), page
     assert not list(site.rglob("solutions")), "solutions must never be built"
     assert not list(site.rglob("exercises")), "exercises are not book pages"
@@ -58,6 +58,8 @@ STATIC_RENDERINGS = {
     "03-input-investment": {"Grouped bar chart on a scale of 0": 3, "per participant-hour.</p>": 3},
     "04-evidence-backed-decisions": {"of their influence survives": 2, "Group A:": 2,
                                      "What each source says": 3},
+    "05-putting-it-into-practice": {"Suggested first actions, from the focus areas": 2,
+                                    "Dot plot of self-assessment ratings": 3},
 }
 
 
@@ -118,3 +120,41 @@ def test_nothing_leaks_into_the_book(site: Path) -> None:
             assert marker not in text, f"{path.relative_to(site)} contains {marker!r}"
         found = [line for line in secrets if line in text]
         assert not found, f"{path.relative_to(site)} contains solution lines: {found[:2]}"
+
+
+def _glossary_terms() -> list[str]:
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
+    return re.findall(r"^(\S.*)$", body, re.M)
+
+
+def test_every_glossary_term_is_defined_once_and_linked(site: Path) -> None:
+    terms = _glossary_terms()
+    assert len(terms) == len({t.lower() for t in terms}), "a glossary term is defined twice"
+    assert terms == sorted(terms, key=str.lower), "keep the glossary in alphabetical order"
+    glossary = (site / "book" / "glossary.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'id="(term-[^"]+)"', glossary)
+    assert len(anchors) == len(terms)
+    linked = set()
+    for path in _pages(site):
+        if path.name != "glossary.html":
+            linked |= set(re.findall(r'glossary\.html#(term-[^"]+)"', path.read_text(encoding="utf-8")))
+    unlinked = sorted(set(anchors) - linked)
+    assert not unlinked, f"glossary terms no page links to: {unlinked}"
+
+
+def _cited_keys() -> set[str]:
+    texts = [c.source for nb in (ROOT / "course").glob("*.ipynb") for c in read_nb(nb).cells
+             if c.cell_type == "markdown"]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")]
+    return {key.strip() for text in texts for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text)
+            for key in group.split(",")}
+
+
+def test_every_citation_key_resolves_and_every_source_is_cited() -> None:
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    entries = set(re.findall(r"^@\w+\{([^,]+),", bib, re.M))
+    cited = _cited_keys()
+    assert cited <= entries, f"cited but not in references.bib: {sorted(cited - entries)}"
+    # The bibliography lists every entry (:all:), so an uncited one would be padding.
+    assert entries <= cited, f"in references.bib but cited nowhere: {sorted(entries - cited)}"

@@ -25,10 +25,11 @@ from .submissions.evidence import EVIDENCE
 from .submissions.investment import INVESTMENT
 from .submissions.ladder import LADDER
 from .submissions.power import POWER
+from .submissions.practice import PRACTICE
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE)}
+ASSIGNMENTS = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
 
 
 def test_every_assignment_has_simulated_learners() -> None:

@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import pytest
 
 from coproduction.widgets import (
+    assessment_explorer,
     budget_explorer,
     proposal_explorer,
     purple_explorer,
@@ -86,7 +87,7 @@ def test_explorers_render_no_live_controls_in_the_book(monkeypatch: pytest.Monke
     monkeypatch.setenv(STATIC_ENV, "1")
     for explorer in (ladder_explorer, portfolio_explorer, reflection_explorer, meeting_explorer,
                      representation_explorer, input_explorer, budget_explorer, purple_explorer,
-                     sure_explorer, proposal_explorer):
+                     sure_explorer, proposal_explorer, assessment_explorer):
         shown = explorer()
         assert not isinstance(shown, widgets.Widget)
         assert "live scenario" in shown.data
@@ -171,3 +172,31 @@ def test_proposal_explorer_weighs_each_source() -> None:
     for name in ("use_narratives", "use_survey", "use_routine"):
         scenario.controls[name].value = False
     assert scenario.message == "Bring in at least one source of evidence."
+
+
+def test_assessment_explorer_finds_the_weakest_areas_and_suggests_actions() -> None:
+    scenario = assessment_explorer()
+    labels = _labels(scenario)
+    assert len(set(labels)) == len(labels) == 15  # 8 focus areas, 5 levels, how many, compare
+    view = scenario.output.value
+    assert view.startswith('<div role="status"><p><strong>Start with:</strong> Recognition, Accountability, Training.')
+    assert "Weakest level: <strong>Finance</strong>" in view
+    assert "Stage 8, Sustainability and scaling" in view and "tip 10" in view
+    scenario.controls["Recognition"].value = 4
+    scenario.controls["n"].value = 1
+    view = scenario.output.value
+    assert "<strong>Start with:</strong> Accountability.</p>" in view
+    assert "Eastmere" not in view
+    scenario.controls["compare"].value = True
+    view = scenario.output.value
+    assert "disagree most about <strong>Recognition</strong>" in view
+    assert "Eastmere hub partners:" in view  # the comparison is in the figure's alt text
+
+
+@pytest.mark.parametrize(("bad", "message"), [(0, "show between 1 and 8 areas; got 0."),
+                                              (9, "show between 1 and 8 areas; got 9.")])
+def test_assessment_explorer_explains_an_impossible_count(bad: int, message: str) -> None:
+    scenario = assessment_explorer()
+    scenario.controls["n"].value = bad
+    assert scenario.message == message
+    assert 'role="alert"' in scenario.output.value

@@ -34,6 +34,7 @@ PAGES = toc_pages()
 MODULES = sorted(p.stem for p in (ROOT / "course").glob("*.ipynb"))
 # A term the search must find on each module page, and only a module teaches.
 SEARCH_TERMS = {"00-start-here": "jazz", "01-the-ladder": "Placation", "02-power-imbalance": "Bovaird", "03-input-investment": "ambassadors",
+                "05-putting-it-into-practice": "Sacramento",
                 "04-evidence-backed-decisions": "Newcombe"}
 
 

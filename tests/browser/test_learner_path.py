@@ -135,6 +135,26 @@ PATHS = [
         passing_check="Checks wilson's values and its checks on bad input.",
         failing_check="Checks indicator_by_group on 'Appointment times suit me'.",
     ),
+    LearnerPath(
+        module="course/05-putting-it-into-practice.ipynb",
+        exercise="exercises/practice/practice.ipynb",
+        scenario_result="Start with:",
+        mouse_control="Recognition",
+        mouse_choice="4: embedded",
+        after_mouse="Accountability, Training, Implementation.",
+        keyboard_control="Accountability",
+        keyboard_key="ArrowDown",
+        after_keyboard="Training, Implementation, Participation.",
+        number_control="How many of the weakest areas to act on first? (1–8)",
+        invalid_entry="9",
+        message="show between 1 and 8 areas; got 9.",
+        answer=(
+            "def area_means(responses):\n"
+            '    return responses.groupby("area")["rating"].mean().reindex(FOCUS_AREAS)\n'
+        ),
+        passing_check="Checks area_means on the hub's answers.",
+        failing_check="Checks role_gaps and biggest_gap on the hub's answers.",
+    ),
 ]
 
 

@@ -39,7 +39,7 @@ def course_map() -> AccessibleFigure:
         box(5.4, y, 4.6, module, "#A9D6E5", True)
         ax.annotate("", xy=(5.35, y + 0.31), xytext=(4.65, y + 0.31),
                     arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO["black"]})
-    box(0.0, -0.75, 10.0, "5. Putting it into practice: the capstone (in preparation)",
+    box(0.0, -0.75, 10.0, "5. Putting it into practice: self-assess, then plan 90 days",
         "#E3D3E8", True)
     ax.set_xlim(-0.1, 10.1)
     ax.set_ylim(-0.9, 5.0)
@@ -50,7 +50,7 @@ def course_map() -> AccessibleFigure:
         "different perspectives to every module, from module 1, The ladder, on; the acknowledgement of different "
         "amounts of power to module 2, Power imbalance; the investment of necessary input to module 3, Input "
         "investment; the gathering of independent feedback to module 4, Evidence-backed decisions; and at "
-        "the bottom module 5, Putting it into practice, the capstone, in preparation."
+        "the bottom module 5, Putting it into practice: self-assess, then plan 90 days."
     )
     caption = ("How the course is organised: modules 2 to 4 take up three of the four things peoplehub says "
                "co-production relies on (© peoplehub).")

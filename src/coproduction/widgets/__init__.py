@@ -5,6 +5,7 @@ from coproduction.widgets.evidence import proposal_explorer, purple_explorer, su
 from coproduction.widgets.investment import budget_explorer, input_explorer
 from coproduction.widgets.ladder import ladder_explorer, portfolio_explorer
 from coproduction.widgets.power import meeting_explorer, reflection_explorer, representation_explorer
+from coproduction.widgets.practice import assessment_explorer
 
 __all__ = [
     "ladder_explorer",
@@ -17,4 +18,5 @@ __all__ = [
     "purple_explorer",
     "sure_explorer",
     "proposal_explorer",
+    "assessment_explorer",
 ]
