@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from coproduction.ladder import ARNSTEIN_RUNGS, COPRODUCTION_STEPS, SPECTRUM_TYPES
+from coproduction.release import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT, read_nb
-from .test_nbgrader import LEAK_MARKERS, secret_lines
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from coproduction.release import assignments, nbgrader
+from coproduction.release import LEAK_MARKERS, assignments, nbgrader, secret_lines
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
 from .submissions import Assignment
@@ -146,28 +146,6 @@ def test_exercises_equal_a_fresh_release(tmp_path: Path) -> None:
             committed = ROOT / "exercises" / name / fresh.name
             assert committed.is_file(), f"{committed} is missing: run make release"
             assert read_nb(fresh) == read_nb(committed), f"{committed} is stale: run make release"
-
-
-LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                "Model answer and mark scheme")
-
-
-def secret_lines() -> set[str]:
-    """Long lines of every solution, hidden test and model answer that do not
-    also appear in the public part of an instructor notebook."""
-    secret, public = set(), set()
-    for source in (ROOT / "solutions").rglob("*.ipynb"):
-        for cell in read_nb(source).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "markdown" and meta.get("solution"):
-                hidden, shown = [cell.source], ""
-            else:
-                pattern = r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END[^\n]*"
-                hidden = re.findall(pattern, cell.source, re.S)
-                shown = re.sub(pattern, "", cell.source, flags=re.S)
-            secret |= {line.strip() for chunk in hidden for line in chunk.splitlines() if len(line.strip()) > 25}
-            public |= {line.strip() for line in shown.splitlines()}
-    return secret - public
 
 
 def test_no_solution_or_hidden_test_in_exercises() -> None:

@@ -11,11 +11,16 @@ command: it puts this Python's scripts on ``PATH`` (nbgrader shells out to
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["ReleaseError", "assignments", "nbgrader", "release", "repo_root"]
+__all__ = ["ReleaseError", "assignments", "nbgrader", "release", "repo_root", "LEAK_MARKERS", "secret_lines"]
+
+#: Text that only instructor notebooks contain.
+LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+                "Model answer and mark scheme")
 
 
 class ReleaseError(RuntimeError):
@@ -59,6 +64,27 @@ def release(root: Path | None = None) -> list[Path]:
         nbgrader("generate_assignment", name, "--force", cwd=root)
         made.extend(sorted((root / "exercises" / name).glob("*.ipynb")))
     return made
+
+
+def secret_lines(root: Path | None = None) -> set[str]:
+    """Long lines of every solution, hidden test and model answer that do not
+    also appear in the public part of an instructor notebook: none of them may
+    appear in anything a learner or the public sees."""
+    import nbformat
+
+    secret, public = set(), set()
+    for source in ((root or repo_root()) / "solutions").rglob("*.ipynb"):
+        for cell in nbformat.read(source, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and meta.get("solution"):
+                hidden, shown = [cell.source], ""
+            else:
+                pattern = r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END[^\n]*"
+                hidden = re.findall(pattern, cell.source, re.S)
+                shown = re.sub(pattern, "", cell.source, flags=re.S)
+            secret |= {line.strip() for chunk in hidden for line in chunk.splitlines() if len(line.strip()) > 25}
+            public |= {line.strip() for line in shown.splitlines()}
+    return secret - public
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""Creating a cohort and collecting its submissions.
+
+Collecting takes what a learning platform gives a trainer (a zip of every
+learner's upload, or a folder of them) and files each notebook where nbgrader
+expects it, matching files to learners by the roster id in the file's path or
+name. It reports what it could not match, learners with nothing, and
+learners who sent something other than a notebook; a renamed notebook is
+filed under the right name and noted.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from nbgrader.api import Gradebook
+
+from coproduction.cohort.grade import COURSE_ID
+from coproduction.cohort.workspace import CohortError, Learner, StatusRow, Workspace, iter_files, read_roster
+from coproduction.release import assignments as course_assignments
+from coproduction.release import nbgrader
+
+__all__ = ["create_cohort", "Collected", "collect", "MAX_FILE_BYTES"]
+
+#: Largest file collected (a notebook with a few figures is well under this).
+MAX_FILE_BYTES = 50 * 1024**2
+
+
+def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = None) -> Workspace:
+    """Make a workspace from a roster: nbgrader's gradebook with every
+    assignment and learner in it, and the learners' release notebooks."""
+    learners = read_roster(roster)  # checked before anything is written
+    names = course_assignments(course)
+    root = Workspace.write_new(root, course, db_url, names, roster)
+    for name in names:
+        nbgrader("generate_assignment", name, "--force", cwd=root)
+    ws = Workspace(root)
+    with Gradebook(ws.db_url, COURSE_ID) as gb:
+        for learner in learners:
+            gb.update_or_create_student(learner.id, first_name=learner.first_name or None,
+                                        last_name=learner.last_name or None, email=learner.email or None)
+    return ws
+
+
+@dataclass
+class Collected:
+    """What a collection found."""
+
+    filed: dict[str, str] = field(default_factory=dict)  # learner -> what was filed (and from where)
+    unmatched: list[str] = field(default_factory=list)  # files no learner could be matched to, with why
+    no_notebook: dict[str, list[str]] = field(default_factory=dict)  # learner -> the files they sent
+    nothing: list[str] = field(default_factory=list)  # learners with no file at all
+
+
+@dataclass(frozen=True)
+class _File:
+    name: str  # the path inside the zip or folder
+    size: int
+    modified: datetime
+    read: object  # () -> bytes
+
+
+def _files(source: Path) -> list[_File]:
+    if source.is_dir():
+        return [_File(str(p.relative_to(source)), p.stat().st_size,
+                      datetime.fromtimestamp(p.stat().st_mtime, timezone.utc), p.read_bytes)
+                for p in iter_files(source)]
+    if not zipfile.is_zipfile(source):
+        raise CohortError(f"{source} is neither a folder nor a zip file.")
+    archive = zipfile.ZipFile(source)
+    found = []
+    for info in archive.infolist():
+        parts = PurePosixPath(info.filename).parts
+        if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts):
+            continue
+        found.append(_File(info.filename, info.file_size, datetime(*info.date_time, tzinfo=timezone.utc),
+                           lambda info=info: archive.read(info)))
+    return found
+
+
+def _owner(name: str, learners: list[Learner]) -> list[str]:
+    """Roster ids that appear in a file's path as whole tokens."""
+    return [ln.id for ln in learners
+            if re.search(rf"(?<![A-Za-z0-9]){re.escape(ln.id)}(?![A-Za-z0-9])", name, re.IGNORECASE)]
+
+
+def collect(ws: Workspace, assignment: str, source: Path) -> Collected:
+    """File every learner's notebook for ``assignment`` from a zip or folder."""
+    if assignment not in ws.assignments:
+        raise CohortError(f"Unknown assignment {assignment!r}; this cohort has {', '.join(ws.assignments)}.")
+    if not source.exists():
+        raise CohortError(f"{source} does not exist.")
+    learners = ws.learners()
+    report = Collected()
+    by_learner: dict[str, list[_File]] = {}
+    for item in _files(source):
+        owners = _owner(item.name, learners)
+        if len(owners) != 1:
+            why = "no roster id in its name" if not owners else f"several roster ids in its name ({', '.join(owners)})"
+            report.unmatched.append(f"{item.name}: {why}")
+            continue
+        if item.size > MAX_FILE_BYTES:
+            report.unmatched.append(f"{item.name}: larger than {MAX_FILE_BYTES // 1024**2} MB, not collected")
+            continue
+        by_learner.setdefault(owners[0], []).append(item)
+    for learner in learners:
+        items = by_learner.get(learner.id, [])
+        if not items:
+            report.nothing.append(learner.id)
+            continue
+        notebooks = [f for f in items if f.name.lower().endswith(".ipynb")]
+        folder = ws.submitted(learner.id, assignment)
+        if not notebooks:
+            report.no_notebook[learner.id] = [f.name for f in items]
+            _file(ws, folder, assignment, None, [f"collected: no notebook among {', '.join(f.name for f in items)}"])
+            continue
+        # Platforms prefix the learner's name or id ("L07_ladder.ipynb"): only the ending counts.
+        exact = [f for f in notebooks if PurePosixPath(f.name).name.lower().endswith(f"{assignment}.ipynb".lower())]
+        chosen = max(exact or notebooks, key=lambda f: f.modified)
+        notes = []
+        if not exact:
+            notes.append(f"collected: the notebook was renamed ({PurePosixPath(chosen.name).name}); "
+                         f"filed as {assignment}.ipynb")
+        if len(notebooks) > 1:
+            notes.append(f"collected: {len(notebooks)} notebooks sent; used the newest, {chosen.name}")
+        _file(ws, folder, assignment, chosen, notes)
+        report.filed[learner.id] = chosen.name
+    return report
+
+
+def _file(ws: Workspace, folder: Path, assignment: str, item: _File | None, notes: list[str]) -> None:
+    """Put one learner's notebook in place (replacing an earlier one) and mark it to grade."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{assignment}.ipynb"
+    if item is None:
+        target.unlink(missing_ok=True)
+    else:
+        target.write_bytes(item.read())  # type: ignore[operator]
+        stamp = item.modified.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+        (folder / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
+    ws.set_status(StatusRow(folder.parent.name, assignment, "collected", "", notes))

@@ -1,0 +1,159 @@
+"""Feedback for learners that never shows hidden tests or solutions.
+
+nbgrader's own feedback renders the autograded notebook, whose test cells
+hold the hidden tests (nbgrader issue 917). Here each test cell shows the
+version the learner was given and, instead of a traceback through the tests,
+whether it passed and the check's message. Learners' own cells keep their
+outputs. Before a file is written it is checked against every line of the
+course's solutions and hidden tests; a file that would contain one is not
+written, and the command says so.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+from markdown_it import MarkdownIt
+from nbformat import NotebookNode
+
+from coproduction.cohort.workspace import CohortError, StatusRow, Workspace
+from coproduction.release import LEAK_MARKERS, secret_lines
+
+__all__ = ["render_feedback", "write_feedback", "LeakError"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})  # learners' markdown never becomes live HTML
+
+
+class LeakError(RuntimeError):
+    """Feedback would have shown part of a solution or hidden test."""
+
+
+def _text(output: NotebookNode) -> str:
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return _ANSI.sub("", "\n".join(output.traceback)) or f"{output.ename}: {output.evalue}"
+    return str(output.get("data", {}).get("text/plain", ""))
+
+
+def _outputs_html(cell: NotebookNode) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        png = output.get("data", {}).get("image/png") if output.output_type in {"display_data", "execute_result"} else None
+        if png:
+            parts.append(f'<img src="data:image/png;base64,{png}" alt="A figure your code drew.">')
+        else:
+            parts.append(f"<pre class=\"output\">{html.escape(_text(output))}</pre>")
+    return "".join(parts)
+
+
+def _check_html(cell: NotebookNode, released: str, points: float) -> str:
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+    if not errors and not stderr:
+        verdict = f'<p class="pass"><strong>Passed</strong> ({points:g} of {points:g} points).</p>'
+    else:
+        error = errors[0] if errors else None
+        if error is not None and error.ename == "NotRun":
+            why = error.evalue
+        elif error is not None:
+            message = error.evalue.strip() or "(no message)"
+            why = f"{error.ename}: {message}"
+        else:
+            why = "The check wrote a warning or error message."
+        verdict = (f'<p class="fail"><strong>Not passed</strong> (0 of {points:g} points).</p>'
+                   f"<pre class=\"output\">{html.escape(why)}</pre>")
+    return f"<pre><code>{html.escape(released)}</code></pre>{verdict}"
+
+
+def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str) -> tuple[str, str]:
+    """The feedback page for one autograded notebook, and the part of it that
+    comes from the course rather than the learner (what the leak guard reads:
+    a learner whose answer matches the model solution line for line has
+    leaked nothing)."""
+    given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    body, parts, course_side = [], [], []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if cell.cell_type == "markdown":
+            chunk = f'<div class="markdown">{_MARKDOWN.render(cell.source)}</div>'
+            if not meta.get("solution"):
+                course_side.append(chunk)
+            body.append(chunk)
+        elif meta.get("grade") and not meta.get("solution"):  # a test cell: never its hidden part
+            points = float(meta.get("points", 0))
+            passed = not any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+                             for o in cell.outputs)
+            parts.append((grade_id, passed, points))
+            chunk = (f'<section class="check" aria-label="Check {html.escape(str(grade_id))}">'
+                     + _check_html(cell, given.get(grade_id, "# (a check)"), points) + "</section>")
+            course_side.append(chunk)
+            body.append(chunk)
+        elif cell.cell_type == "code":
+            chunk = f"<pre><code>{html.escape(cell.source)}</code></pre>{_outputs_html(cell)}"
+            if meta.get("locked"):
+                course_side.append(chunk)
+            body.append(chunk)
+    rows = "".join(f"<tr><td>{html.escape(str(g))}</td><td>{'passed' if ok else 'not passed'}</td>"
+                   f"<td>{points if ok else 0:g} / {points:g}</td></tr>" for g, ok, points in parts)
+    notes = "".join(f"<li>{html.escape(n.removeprefix('collected: '))}</li>" for n in row.notes)
+    score = f"{row.score:g} of {row.max_score:g}" if row.score is not None and row.max_score else "not scored"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
+        color: #111; }}
+pre {{ background: #f4f4f4; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }}
+.output {{ background: #fff; border-left: 3px solid #888; }}
+.pass {{ color: #005a2b; }} .fail {{ color: #8a2c00; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; }}
+</style></head>
+<body><main>
+<h1>{html.escape(title)}</h1>
+<p>Automatically checked score: <strong>{score}</strong>. Written answers are marked by your trainer and are
+not included until they are.</p>
+<table><caption>Each automatically checked part</caption>
+<thead><tr><th scope="col">part</th><th scope="col">result</th><th scope="col">points</th></tr></thead>
+<tbody>{rows}</tbody></table>
+{f'<h2>Notes on your submission</h2><ul>{notes}</ul>' if notes else ''}
+<h2>Your notebook</h2>
+{''.join(body)}
+</main></body></html>
+""", "".join(course_side)
+
+
+def _guard(page: str, secrets: set[str], where: str) -> None:
+    found = [m for m in LEAK_MARKERS if m in page] + [line for line in secrets if html.escape(line) in page
+                                                      or line in page]
+    if found:
+        raise LeakError(f"{where}: feedback would show instructor material ({found[0][:60]!r}); not written.")
+
+
+def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None) -> list[Path]:
+    """Write feedback for every graded submission; return the files written."""
+    secrets = secret_lines(ws.course)
+    written: list[Path] = []
+    for row in ws.statuses(assignments):
+        autograded = ws.autograded(row.learner, row.assignment) / f"{row.assignment}.ipynb"
+        if row.status not in {"graded", "timeout", "crashed"} or not autograded.is_file():
+            continue
+        nb = nbformat.read(autograded, as_version=4)
+        released = nbformat.read(ws.release(row.assignment), as_version=4)
+        page, course_side = render_feedback(nb, released, row, f"Feedback: {row.assignment} ({row.learner})")
+        where = f"{row.learner}/{row.assignment}"
+        try:
+            _guard(course_side, secrets, where)
+        except LeakError as err:
+            raise CohortError(str(err)) from None
+        target = ws.feedback(row.learner, row.assignment) / f"{row.assignment}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        written.append(target)
+    return written

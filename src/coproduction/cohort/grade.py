@@ -1,0 +1,542 @@
+"""Autograde a cohort: in parallel, sandboxed, robust and resumable.
+
+For each submission the host (this process) reads and checks the notebook,
+puts back what a learner may not change (nbgrader's rules: locked and test
+cells, points, kernel), sends the code cells to an idle worker, and when the
+worker reports back, scores every test cell with nbgrader's own rule
+(:func:`nbgrader.utils.determine_grade`), writes the autograded copy and
+commits the grades to nbgrader's gradebook in one transaction. Only this
+process writes to the gradebook, so it stays consistent whatever a learner's
+code does; each submission's status is committed as soon as it is known, so
+an interrupted run loses nothing it recorded and the next run grades only
+what is left.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import selectors
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, TextIO
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader import utils as nbutils
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from coproduction.cohort.sandbox import Sandbox, worker_command
+from coproduction.cohort.workspace import FINAL, CohortError, StatusRow, Workspace
+
+__all__ = ["Unreadable", "read_notebook", "SourceNotebook", "load_source", "Prepared", "prepare",
+           "apply_results", "save_grades", "Progress", "autograde", "COURSE_ID"]
+
+COURSE_ID = "coproduction-in-practice"
+NOT_RUN = "NotRun"
+
+
+class Unreadable(Exception):
+    """A submission that cannot be graded as a notebook."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    """Read a submitted notebook, or raise :class:`Unreadable` saying why not."""
+    if not path.is_file():
+        raise Unreadable("missing", f"No notebook was submitted (expected {path.name}).")
+    data = path.read_bytes()
+    if not data.strip():
+        raise Unreadable("unreadable", f"{path.name} is empty ({len(data)} bytes): the upload may have failed.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise Unreadable("unreadable", f"{path.name} is not UTF-8 text (byte {err.start} is 0x{data[err.start]:02x}):"
+                                       " it may be damaged, or not a notebook.") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise Unreadable("unreadable", f"{path.name} is not valid notebook JSON (line {err.lineno}, column "
+                                       f"{err.colno}: {err.msg}); it may have been edited outside Jupyter.") from None
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # nbformat raises several kinds for a malformed notebook
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise Unreadable("unreadable", f"{path.name} is JSON but not a valid notebook: {first[:200]}") from None
+    return nb
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    name: str
+    cell_type: str
+    locked: bool
+    checksum: str
+    source: str
+    points: float | None  # a grade cell's maximum score
+    solution: bool
+
+
+@dataclass(frozen=True)
+class SourceNotebook:
+    """What the gradebook holds about one assignment's notebook, read once."""
+
+    assignment: str
+    notebook: str
+    cells: tuple[SourceCell, ...]  # in the instructor notebook's order
+    kernelspec: dict[str, Any] | None
+    released: dict[str, str] = field(default_factory=dict)  # what learners were given, by cell
+
+
+    def cell(self, name: str) -> SourceCell | None:
+        return next((c for c in self.cells if c.name == name), None)
+
+
+def load_source(gb: Gradebook, assignment: str, instructor: Path, release: Path) -> SourceNotebook:
+    """The assignment's notebook as nbgrader's gradebook recorded it, in the
+    instructor notebook's cell order (the gradebook keeps no order), with the
+    learners' version of each cell (``release``) to tell a learner's edit from
+    the hidden tests the gradebook adds back."""
+    order = {}
+    for index, cell in enumerate(nbformat.read(instructor, as_version=4).cells):
+        if _grade_id(cell):
+            order[_grade_id(cell)] = index
+    notebook = gb.find_notebook(assignment, assignment)
+    points = {c.name: float(c.max_score) for c in notebook.grade_cells}
+    solutions = {c.name for c in notebook.solution_cells}
+    cells = tuple(SourceCell(c.name, c.cell_type, bool(c.locked), c.checksum, c.source, points.get(c.name),
+                             c.name in solutions)
+                  for c in sorted(notebook.source_cells, key=lambda c: order.get(c.name, len(order))))
+    spec = json.loads(notebook.kernelspec) if notebook.kernelspec else None
+    released = {_grade_id(c): c.source for c in nbformat.read(release, as_version=4).cells if _grade_id(c)}
+    return SourceNotebook(assignment, assignment, cells, spec, released)
+
+
+@dataclass
+class Prepared:
+    """A sanitised submission, ready to run."""
+
+    learner: str
+    assignment: str
+    nb: NotebookNode
+    notes: list[str]
+    digest: str
+    timestamp: str | None
+
+    @property
+    def code_cells(self) -> list[dict[str, Any]]:
+        return [{"index": i, "source": c.source} for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _from_source(source: SourceCell) -> NotebookNode:
+    """A fresh cell made from the instructor's version (for a deleted cell)."""
+    meta = {"grade": source.points is not None, "grade_id": source.name, "locked": source.locked,
+            "solution": source.solution, "schema_version": 3, "task": False, "checksum": source.checksum}
+    if source.points is not None:
+        meta["points"] = source.points
+    maker = nbformat.v4.new_code_cell if source.cell_type == "code" else nbformat.v4.new_markdown_cell
+    cell = maker(source.source)
+    cell.metadata["nbgrader"] = meta
+    return cell
+
+
+def prepare(nb: NotebookNode, source: SourceNotebook, learner: str, digest: str,
+            timestamp: str | None = None) -> Prepared:
+    """Apply nbgrader's sanitising rules to a submission, noting each repair.
+
+    As nbgrader's ClearOutput, DeduplicateIds (the last copy of a cell keeps
+    its id), OverwriteKernelspec and OverwriteCells (locked cells, test cells,
+    points and cell types restored from the gradebook; deleted test cells put
+    back) do, with one gradebook read per assignment instead of several per
+    learner. Raises :class:`Unreadable` if the notebook has none of the
+    assignment's cells.
+    """
+    nb = copy.deepcopy(nb)
+    notes: list[str] = []
+    known = {c.name for c in source.cells}
+    if not any(_grade_id(c) in known for c in nb.cells):
+        raise Unreadable("wrong notebook", "This notebook has none of the exercise's cells: was the right file "
+                                           "submitted? (Start again from the exercise in exercises/.)")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    # Duplicates: like nbgrader, the last copy keeps the id; the others run as ordinary code.
+    seen: set[str] = set()
+    for cell in reversed(nb.cells):
+        grade_id = _grade_id(cell)
+        if grade_id is None:
+            continue
+        if grade_id in seen:
+            cell.metadata["nbgrader"] = {}
+            notes.append(f"cell {grade_id} was duplicated: the last copy was graded, the others ran as "
+                         "ordinary code")
+        seen.add(grade_id)
+    if source.kernelspec and nb.metadata.get("kernelspec") != source.kernelspec:
+        was = (nb.metadata.get("kernelspec") or {}).get("name", "none")
+        notes.append(f"the notebook's kernel was changed to {was!r}; it was graded with Python 3")
+        nb.metadata["kernelspec"] = source.kernelspec
+    for cell in nb.cells:
+        grade_id = _grade_id(cell)
+        if grade_id is None:
+            continue
+        original = source.cell(grade_id)
+        if original is None:
+            del cell.metadata["nbgrader"]["grade_id"]
+            continue
+        _overwrite(cell, original, source.released.get(grade_id), notes)
+    _restore_missing(nb, source, notes)
+    return Prepared(learner, source.assignment, nb, notes, digest, timestamp)
+
+
+def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, notes: list[str]) -> None:
+    meta = cell.metadata["nbgrader"]
+    if cell.cell_type != original.cell_type:
+        notes.append(f"cell {original.name} was changed to {cell.cell_type}; it was changed back")
+        cell.cell_type = original.cell_type
+        if original.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        else:
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+    meta["locked"] = original.locked
+    if original.points is not None:
+        if "points" in meta and float(meta["points"]) != original.points:
+            notes.append(f"the points of {original.name} were edited; they were put back")
+        meta["points"] = original.points
+        meta["grade"] = True
+    meta["checksum"] = original.checksum
+    if original.locked and nbutils.compute_checksum(cell) != original.checksum:
+        if cell.source.strip() != (released if released is not None else original.source).strip():
+            kind = "test cell" if original.points is not None and not original.solution else "locked cell"
+            notes.append(f"{kind} {original.name} was edited; the original was put back")
+        cell.source = original.source
+
+
+def _restore_missing(nb: NotebookNode, source: SourceNotebook, notes: list[str]) -> None:
+    """Put back deleted test cells and locked cells, after the nearest earlier
+    cell of the exercise that is still there."""
+    present = {_grade_id(c) for c in nb.cells}
+    for position, original in enumerate(source.cells):
+        if original.name in present or not (original.locked or original.points is not None):
+            continue
+        kind = "test cell" if original.points is not None and not original.solution else "cell"
+        notes.append(f"{kind} {original.name} was deleted; it was put back")
+        at = len(nb.cells)
+        for earlier in reversed(source.cells[:position]):
+            indexes = [i for i, c in enumerate(nb.cells) if _grade_id(c) == earlier.name]
+            if indexes:
+                at = indexes[-1] + 1
+                break
+        else:
+            at = 0
+        nb.cells.insert(at, _from_source(original))
+        present.add(original.name)
+
+
+def apply_results(prepared: Prepared, results: dict[int, dict[str, Any]], end: str, detail: str) -> list[str]:
+    """Put the worker's outputs into the notebook. A code cell that never ran
+    (after a timeout or a crash) gets an error output, so a test cell that did
+    not run can never count as passed. Returns notes for the learner."""
+    notes: list[str] = []
+    stopped_at: str | None = None
+    for index, cell in enumerate(prepared.nb.cells):
+        if cell.cell_type != "code":
+            continue
+        result = results.get(index)
+        if result is None:
+            if stopped_at is None:
+                stopped_at = _grade_id(cell) or f"cell {index + 1}"
+            reason = {"timeout": "the notebook ran out of time", "crashed": "the notebook stopped"}.get(end, end)
+            cell.outputs = [nbformat.v4.new_output("error", ename=NOT_RUN, evalue=f"Not run: {reason} before this "
+                                                   "cell.", traceback=[])]
+            continue
+        cell.execution_count = result["execution_count"]
+        cell.outputs = [nbformat.from_dict(o) for o in result["outputs"]]
+        if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
+            notes.append(f"output of {_grade_id(cell) or f'cell {index + 1}'} was cut to the output limit")
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and any(o.output_type == "error" for o in cell.outputs):
+            notes.append(f"an error in answer cell {meta.get('grade_id')}")
+    if end == "timeout":
+        notes.insert(0, f"stopped: {detail}, at {stopped_at}; later parts were not run")
+    elif end == "crashed":
+        notes.insert(0, f"stopped: {detail}, at {stopped_at}; later parts were not run")
+    return notes
+
+
+def save_grades(gb: Gradebook, prepared: Prepared | None, learner: str, assignment: str,
+                timestamp: str | None) -> tuple[float, float]:
+    """Record grades as nbgrader's SaveAutoGrades does, in one transaction.
+
+    With no notebook (missing or unreadable), every part scores 0, as nbgrader
+    does for a missing notebook. Returns (score, max score)."""
+    with warnings.catch_warnings():  # nbgrader's own API trips SQLAlchemy's autoflush notices
+        warnings.simplefilter("ignore", SAWarning)
+        gb.update_or_create_student(learner)
+        submission = gb.update_or_create_submission(assignment, learner, **({"timestamp": timestamp}
+                                                                            if timestamp else {}))
+    notebook = next(n for n in submission.notebooks if n.name == assignment)
+    grades = {g.name: g for g in notebook.grades}
+    comments = {c.name: c for c in notebook.comments}
+    if prepared is None:
+        for grade in grades.values():
+            grade.auto_score, grade.needs_manual_grade = 0, False
+    else:
+        for cell in prepared.nb.cells:
+            grade_id = _grade_id(cell)
+            if grade_id is None:
+                continue
+            if nbutils.is_grade(cell) and grade_id in grades:
+                grade = grades[grade_id]
+                grade.auto_score, _ = nbutils.determine_grade(cell)
+                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            if nbutils.is_solution(cell) and grade_id in comments:
+                unchanged = cell.metadata.nbgrader.get("checksum") == nbutils.compute_checksum(cell)
+                comments[grade_id].auto_comment = "No response." if unchanged else None
+    gb.db.commit()
+    return float(submission.score), float(submission.max_score)
+
+
+def _atomic_write(path: Path, nb: NotebookNode) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    nbformat.write(nb, partial)
+    partial.replace(path)
+
+
+class Progress:
+    """A progress bar with an estimate of the time left, on one line of a
+    terminal or as occasional lines in a log."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool = True) -> None:
+        self.total, self.done, self.stream, self.enabled = total, 0, stream, enabled
+        self.start = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self._last_tenth = -1
+
+    def update(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled or not self.total:
+            return
+        elapsed = time.monotonic() - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        share = self.done / self.total
+        bar = "#" * int(share * 30) + "-" * (30 - int(share * 30))
+        line = (f"[{bar}] {self.done}/{self.total} {share:4.0%}  {_clock(elapsed)} elapsed, "
+                f"about {_clock(left)} left  {label}")
+        if self.tty:
+            self.stream.write("\r" + line[:150].ljust(150))
+            if self.done == self.total:
+                self.stream.write("\n")
+        elif int(share * 10) != self._last_tenth or self.done == self.total:
+            self._last_tenth = int(share * 10)
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+@dataclass
+class _Worker:
+    """One grading worker process and the job it is running."""
+
+    number: int
+    process: subprocess.Popen[bytes]
+    log: Any
+    buffer: bytes = b""
+    job: Prepared | None = None
+    results: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ready: bool = False
+    sent: float = 0.0
+
+
+def _start_worker(number: int, ws: Workspace, sandbox_mode: str) -> tuple[_Worker, Sandbox]:
+    scratch = ws.root / "logs" / f"scratch-{number}"
+    command, sandbox = worker_command(ws.course / "datasets", sandbox_mode, scratch)
+    env = {**os.environ, "COPRODUCTION_DATASETS": str(ws.course / "datasets"), "MPLBACKEND": "Agg",
+           "PYTHONUNBUFFERED": "1"}
+    log = open(ws.root / "logs" / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
+    scratch.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                               cwd=scratch, env=env, start_new_session=True)
+    return _Worker(number, process, log), sandbox
+
+
+def _stop(worker: _Worker) -> None:
+    try:
+        os.killpg(worker.process.pid, 9)
+    except (ProcessLookupError, PermissionError):
+        pass
+    worker.process.wait()
+    worker.log.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _timestamp(folder: Path) -> str | None:
+    stamp = folder / "timestamp.txt"
+    return stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+
+
+def autograde(ws: Workspace, assignments: Iterable[str] | None = None, *, workers: int | None = None,
+              timeout: float = 60.0, max_output: int = 20_000, sandbox: str = "auto", force: bool = False,
+              progress: TextIO | None = None, log: Callable[[str], None] = print) -> list[StatusRow]:
+    """Grade every submission in the workspace that is not graded yet.
+
+    A submission counts as graded once its status is final and its file has
+    not changed since; ``force`` grades everything again. Returns the status
+    of every submission graded in this run.
+    """
+    wanted = list(assignments) if assignments else ws.assignments
+    unknown = [a for a in wanted if a not in ws.assignments]
+    if unknown:
+        raise CohortError(f"Unknown assignment(s) {unknown}; this cohort has {ws.assignments}.")
+    queue: list[tuple[str, str]] = []
+    for assignment in wanted:
+        folder = ws.root / "submitted"
+        for learner_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+            if not (learner_dir / assignment).is_dir():
+                continue
+            path = learner_dir / assignment / f"{assignment}.ipynb"
+            row = ws.status(learner_dir.name, assignment)
+            if force or row is None or row.status not in FINAL or row.digest != _digest(path):
+                queue.append((learner_dir.name, assignment))
+    done: list[StatusRow] = []
+    if not queue:
+        log("Nothing to grade: every collected submission is already graded (use --force to grade again).")
+        return done
+    bar = Progress(len(queue), progress or sys.stderr, enabled=progress is not None)
+    with Gradebook(ws.db_url, COURSE_ID) as gb:
+        sources = {}
+        for assignment in wanted:
+            try:
+                sources[assignment] = load_source(gb, assignment, ws.source(assignment), ws.release(assignment))
+            except MissingEntry:
+                raise CohortError(f"The gradebook has no assignment {assignment!r}; recreate the cohort.") from None
+        count = max(1, min(workers or os.cpu_count() or 1, len(queue)))
+        pool: list[_Worker] = []
+        selector = selectors.DefaultSelector()
+        try:
+            for number in range(count):
+                worker, found = _start_worker(number, ws, sandbox)
+                pool.append(worker)
+                selector.register(worker.process.stdout, selectors.EVENT_READ, worker)  # type: ignore[arg-type]
+            if not found.enabled:
+                log(f"Warning: grading is NOT sandboxed: {found.reason}. Learner code can read and write "
+                    "whatever this user can.")
+
+            def finish(row: StatusRow) -> None:
+                ws.set_status(row)
+                done.append(row)
+                bar.update(f"{row.learner}/{row.assignment}: {row.status}")
+
+            while queue or any(w.job for w in pool):
+                for worker in pool:
+                    while worker.ready and worker.job is None and queue:
+                        learner, assignment = queue.pop(0)
+                        job = _begin(ws, gb, sources[assignment], learner, assignment, finish)
+                        if job is not None:
+                            worker.job, worker.results, worker.sent = job, {}, time.monotonic()
+                            message = {"job": f"{learner}/{assignment}", "cells": job.code_cells,
+                                       "timeout": timeout, "max_output": max_output}
+                            worker.process.stdin.write(json.dumps(message).encode() + b"\n")  # type: ignore[union-attr]
+                            worker.process.stdin.flush()  # type: ignore[union-attr]
+                if not queue and not any(w.job for w in pool):
+                    break
+                for key, _ in selector.select(timeout=1.0):
+                    worker = key.data
+                    chunk = os.read(key.fd, 1 << 20)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                        replacement = _worker_died(ws, gb, worker, finish, sandbox, pool)
+                        selector.register(replacement.process.stdout, selectors.EVENT_READ, replacement)  # type: ignore[arg-type]
+                        continue
+                    worker.buffer += chunk
+                    *lines, worker.buffer = worker.buffer.split(b"\n")
+                    for line in lines:
+                        _handle(ws, gb, worker, json.loads(line), finish)
+        finally:
+            for worker in pool:
+                _stop(worker)
+            selector.close()
+    return done
+
+
+def _begin(ws: Workspace, gb: Gradebook, source: SourceNotebook, learner: str, assignment: str,
+           finish: Callable[[StatusRow], None]) -> Prepared | None:
+    """Read and sanitise one submission; record it at once if it cannot run."""
+    folder = ws.submitted(learner, assignment)
+    path = folder / f"{assignment}.ipynb"
+    digest, timestamp = _digest(path), _timestamp(folder)
+    collected = ws.status(learner, assignment)
+    carried = [n for n in (collected.notes if collected else []) if n.startswith("collected:")]
+    try:
+        prepared = prepare(read_notebook(path), source, learner, digest, timestamp)
+    except Unreadable as bad:
+        score, max_score = save_grades(gb, None, learner, assignment, timestamp)
+        finish(StatusRow(learner, assignment, bad.status, bad.message, carried, score, max_score, digest, 0.0))
+        return None
+    prepared.notes[:0] = carried
+    return prepared
+
+
+def _handle(ws: Workspace, gb: Gradebook, worker: _Worker, event: dict[str, Any],
+            finish: Callable[[StatusRow], None]) -> None:
+    if "ready" in event:
+        worker.ready = True
+        return
+    job = worker.job
+    if job is None or event.get("job") != f"{job.learner}/{job.assignment}":
+        return
+    if "cell" in event:
+        worker.results[event["cell"]["index"]] = event["cell"]
+        return
+    _complete(ws, gb, job, worker.results, event["end"], event.get("detail", ""), event.get("seconds", 0.0),
+              finish)
+    worker.job = None
+
+
+def _complete(ws: Workspace, gb: Gradebook, job: Prepared, results: dict[int, dict[str, Any]], end: str,
+              detail: str, seconds: float, finish: Callable[[StatusRow], None]) -> None:
+    notes = job.notes + apply_results(job, results, end, detail)
+    _atomic_write(ws.autograded(job.learner, job.assignment) / f"{job.assignment}.ipynb", job.nb)
+    score, max_score = save_grades(gb, job, job.learner, job.assignment, job.timestamp)
+    status = "graded" if end == "finished" else end
+    finish(StatusRow(job.learner, job.assignment, status, detail, notes, score, max_score, job.digest, seconds))
+
+
+def _worker_died(ws: Workspace, gb: Gradebook, worker: _Worker, finish: Callable[[StatusRow], None],
+                 sandbox: str, pool: list[_Worker]) -> _Worker:
+    """A worker process ended (it should not): record its job as crashed and start another."""
+    if not worker.ready:
+        _stop(worker)
+        log = (ws.root / "logs" / f"worker-{worker.number}.log").read_text(errors="replace")[-1500:]
+        raise CohortError(f"A grading worker could not start. Its log ends:\n{log}")
+    if worker.job is not None:
+        _complete(ws, gb, worker.job, worker.results, "crashed", "the grading worker stopped unexpectedly",
+                  time.monotonic() - worker.sent, finish)
+    _stop(worker)
+    replacement, _ = _start_worker(worker.number, ws, sandbox)
+    pool[pool.index(worker)] = replacement
+    return replacement
