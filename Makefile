@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PORT ?= 8888
 
-.PHONY: install browser lab book release lock test test-fast bench clean help
+.PHONY: install browser sandbox lab book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -19,9 +19,10 @@ help:
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
 	@echo "make bench    run the benchmarks"
+	@echo "make sandbox  install bubblewrap for sandboxed cohort grading (as root with apt-get)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
-install: $(STAMP)
+install: $(STAMP) sandbox
 
 # Re-installs only when the lock or the package metadata changed.
 AXE_DIR := tests/browser/axe
@@ -61,13 +62,23 @@ browser:
 	    echo "or run COPRODUCTION_SKIP_BROWSER=1 make test to skip them."; \
 	  fi; }
 
-test: install browser
+# Cohort grading runs learners' code inside bubblewrap. As root with apt-get it
+# is installed here; elsewhere `coproduction autograde` says how to get it.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "bubblewrap not found: cohort grading needs it for its sandbox (sudo apt-get install bubblewrap)."; \
+	  fi; }
+
+test: install browser sandbox
 	$(BIN)/python -m pytest
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: install browser
+bench: install browser sandbox
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from coproduction.release import LEAK_MARKERS, assignments, nbgrader, secret_lines
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
-from .submissions import Assignment
+from .submissions import Assignment, fill
 from .submissions.evidence import EVIDENCE
 from .submissions.investment import INVESTMENT
 from .submissions.ladder import LADDER
@@ -37,13 +37,7 @@ def test_every_assignment_has_simulated_learners() -> None:
 
 
 def _fill(release: Path, answers: dict[str, str], written: dict[str, str], dest: Path) -> None:
-    nb = read_nb(release)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id].strip("\n")
-        elif grade_id in written:
-            cell.source = written[grade_id]
+    nb = fill(release, answers, written)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 

@@ -66,10 +66,12 @@ def release(root: Path | None = None) -> list[Path]:
     return made
 
 
-def secret_lines(root: Path | None = None) -> set[str]:
+def secret_lines(root: Path | None = None, solutions: bool = True) -> set[str]:
     """Long lines of every solution, hidden test and model answer that do not
     also appear in the public part of an instructor notebook: none of them may
-    appear in anything a learner or the public sees."""
+    appear in anything a learner or the public sees. With ``solutions=False``,
+    only hidden tests and model answers (a learner's own correct code may
+    match a solution line)."""
     import nbformat
 
     secret, public = set(), set()
@@ -79,7 +81,8 @@ def secret_lines(root: Path | None = None) -> set[str]:
             if cell.cell_type == "markdown" and meta.get("solution"):
                 hidden, shown = [cell.source], ""
             else:
-                pattern = r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END[^\n]*"
+                kinds = "SOLUTION|HIDDEN TESTS" if solutions else "HIDDEN TESTS"
+                pattern = rf"### BEGIN (?:{kinds})(.*?)### END[^\n]*"
                 hidden = re.findall(pattern, cell.source, re.S)
                 shown = re.sub(pattern, "", cell.source, flags=re.S)
             secret |= {line.strip() for chunk in hidden for line in chunk.splitlines() if len(line.strip()) > 25}

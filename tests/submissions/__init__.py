@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import nbformat
+
 from ..conftest import ROOT, read_nb
 
 Answers = dict[str, str]
@@ -40,6 +42,18 @@ class Assignment:
     @property
     def release(self) -> Path:
         return ROOT / "exercises" / self.name / f"{self.name}.ipynb"
+
+
+def fill(release: Path, answers: Answers, written: Answers) -> nbformat.NotebookNode:
+    """The released notebook with a learner's answers in its answer cells."""
+    nb = read_nb(release)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id].strip("\n")
+        elif grade_id in written:
+            cell.source = written[grade_id]
+    return nb
 
 
 def solution_answers(name: str) -> Callable[[], Answers]:

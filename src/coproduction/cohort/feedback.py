@@ -33,6 +33,11 @@ class LeakError(RuntimeError):
     """Feedback would have shown part of a solution or hidden test."""
 
 
+def _demote(rendered: str) -> str:
+    """The notebook sits under the page's own headings: its h1 becomes h3."""
+    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", rendered)
+
+
 def _text(output: NotebookNode) -> str:
     if output.output_type == "stream":
         return output.text
@@ -82,7 +87,7 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id")
         if cell.cell_type == "markdown":
-            chunk = f'<div class="markdown">{_MARKDOWN.render(cell.source)}</div>'
+            chunk = f'<div class="markdown">{_demote(_MARKDOWN.render(cell.source))}</div>'
             if not meta.get("solution"):
                 course_side.append(chunk)
             body.append(chunk)

@@ -376,8 +376,10 @@ def _start_worker(number: int, ws: Workspace, sandbox_mode: str) -> tuple[_Worke
            "PYTHONUNBUFFERED": "1"}
     log = open(ws.root / "logs" / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
     scratch.mkdir(parents=True, exist_ok=True)
+    from coproduction.cohort.worker import die_with_parent
+
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                               cwd=scratch, env=env, start_new_session=True)
+                               cwd=scratch, env=env, start_new_session=True, preexec_fn=die_with_parent)
     return _Worker(number, process, log), sandbox
 
 

@@ -136,7 +136,7 @@ def write_report(ws: Workspace, out: Path) -> Path:
     counts = statuses.groupby(["assignment", "status"]).size().unstack(fill_value=0) if len(statuses) else statuses
     rates = part_pass_rates(grades)
     sections = [
-        "<h2>Scores</h2>",
+        "<h2>Score distribution per assignment</h2>",
         _distribution_figure(scores, maxima) if len(grades) else "<p>No grades yet.</p>",
         _table(scores.round(2), "Scores per learner (written answers count once a trainer marks them)"),
         "<h2>Where the cohort struggles</h2>",

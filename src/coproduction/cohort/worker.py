@@ -109,8 +109,8 @@ class _Recorder:
                              "traceback": traceback})
 
     def finish(self) -> list[dict[str, Any]]:
-        if self.dropped:
-            self.outputs.append({"output_type": "stream", "name": "stderr",
+        if self.dropped:  # on stdout: nbgrader fails a test cell that writes to stderr
+            self.outputs.append({"output_type": "stream", "name": "stdout",
                                  "text": f"\n[output limit: {self.dropped:,} characters not kept]\n"})
         return self.outputs
 
@@ -191,9 +191,21 @@ def _limit_resources() -> None:
         resource.setrlimit(limit, (cap, hard))
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this process if its parent dies (so nothing a
+    learner started outlives an interrupted run). No-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(shell: Any, cells: list[dict[str, Any]], fd: int, max_output: int, workdir: Path) -> None:
     """Run the cells in this fresh process, writing each result to ``fd``."""
     os.setsid()  # its own process group, so the worker can end everything it starts
+    die_with_parent()
     devnull = os.open(os.devnull, os.O_RDWR)
     for std in (0, 1, 2):  # learner code must never write into the worker's protocol
         os.dup2(devnull, std)

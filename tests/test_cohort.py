@@ -1,0 +1,377 @@
+"""The trainers' cohort pipeline, end to end, on a synthetic cohort.
+
+41 learners over every assignment (see ``tests/submissions/cohort.py``):
+correct, alternative-correct, partly wrong, blank and hard-coded work, every
+kind of bad submission the pipeline must survive, and malicious ones. Each
+learner's status and score follow from what their submission does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from coproduction.cli import build_parser, main
+from coproduction.cohort.collect import collect, create_cohort
+from coproduction.cohort.export import export_grades, pseudonym
+from coproduction.cohort.feedback import write_feedback
+from coproduction.cohort.grade import COURSE_ID, Unreadable, autograde, read_notebook
+from coproduction.cohort.report import write_report
+from coproduction.cohort.sandbox import available
+from coproduction.cohort.workspace import CohortError, Workspace, read_roster
+from coproduction.release import LEAK_MARKERS, secret_lines
+
+from .conftest import ROOT
+from .submissions import cohort as synthetic
+
+TIMEOUT = 8.0
+
+
+# Fast checks -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name\nAnn\n", "needs an 'id' column"),
+        ("id\nL01\nL02\nl01\n", "row 4: id 'l01' duplicates row 2"),
+        ("id\nL01\n../etc\n", "row 3: id '../etc' must be 1-64 letters"),
+        ("id,first_name\n,Ann\nL02,Bob\n", "row 2: the id is empty"),
+        ("id,phone\nL01,123\n", "unknown column 'phone'"),
+        ("id\n", "there are no learners in it"),
+    ],
+)
+def test_roster_problems_are_named_by_row(tmp_path: Path, text: str, message: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    with pytest.raises(CohortError) as err:
+        read_roster(roster)
+    assert message in str(err.value)
+
+
+def test_roster_reports_every_problem_at_once_and_reads_bom_and_names(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nL01\nL01\nbad id\n", encoding="utf-8")
+    with pytest.raises(CohortError, match=r"2 problem\(s\)"):
+        read_roster(roster)
+    roster.write_bytes("\ufeffid,first_name\nL01,Ann\n".encode("utf-8"))
+    assert read_roster(roster)[0].first_name == "Ann"
+    roster.write_bytes(b"id\nL\xe901\n")
+    with pytest.raises(CohortError, match="not UTF-8"):
+        read_roster(roster)
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "words"),
+    [
+        (b"", "unreadable", "is empty"),
+        (b"\xff\xfe{}", "unreadable", "is not UTF-8"),
+        (b'{"cells": [', "unreadable", "not valid notebook JSON (line 1"),
+        (b'{"cells": "no"}', "unreadable", "not a valid notebook"),
+    ],
+)
+def test_unreadable_notebooks_say_why(tmp_path: Path, content: bytes, status: str, words: str) -> None:
+    path = tmp_path / "ladder.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(Unreadable) as err:
+        read_notebook(path)
+    assert err.value.status == status and words in err.value.message
+
+
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["--help"], ["cohort", "--help"], ["cohort", "create", "--help"], ["collect", "--help"],
+                    ["autograde", "--help"], ["status", "--help"], ["feedback", "--help"], ["export", "--help"],
+                    ["report", "--help"]):
+        with pytest.raises(SystemExit) as done:
+            build_parser().parse_args(command)
+        assert done.value.code == 0
+        shown = capsys.readouterr().out
+        assert "usage: coproduction" in shown and len(shown) > 200, command
+
+
+def test_cli_errors_are_messages_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(tmp_path)]) == 2
+    assert "is not a cohort workspace" in capsys.readouterr().err
+
+
+def test_pseudonyms_are_stable_distinct_and_keyed() -> None:
+    assert pseudonym("L01", "k") == pseudonym("L01", "k") != pseudonym("L02", "k")
+    assert pseudonym("L01", "k") != pseudonym("L01", "other key")
+    assert "L01" not in pseudonym("L01", "k")
+
+
+# Isolation between learners on one worker ----------------------------------------------------
+
+PATCHER = '''
+import builtins, os, pathlib, subprocess, pandas
+for folder in {folders}:
+    (pathlib.Path(folder) / "left-behind-{token}.txt").write_text("secret")
+subprocess.Popen(["sleep", "60"])
+os.environ["LEAKED"] = "yes"
+SHARED = "from the first learner"
+pandas.Series.mean = lambda self, *a, **k: -1
+builtins.len = lambda *a: 0
+'''
+PROBE = '''
+import builtins, os, pathlib, pandas
+print("len", len([1, 2]), "mean", pandas.Series([1.0, 3.0]).mean(), "env", os.environ.get("LEAKED"),
+      "shared", "SHARED" in globals(),
+      "files", [f for f in {folders} if (pathlib.Path(f) / "left-behind-{token}.txt").exists()],
+      "sleepers", [p for p in os.listdir("/proc") if p.isdigit()
+                   and "sleep" in pathlib.Path("/proc", p, "cmdline").read_bytes().decode(errors="replace")])
+'''
+
+
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])
+def test_nothing_one_learner_does_reaches_the_next(tmp_path: Path, sandboxed: bool) -> None:
+    from coproduction.cohort.sandbox import worker_command
+
+    if sandboxed and not available():
+        pytest.skip("bubblewrap cannot run here")
+    command, found = worker_command(ROOT / "datasets", "required" if sandboxed else "off", tmp_path)
+    assert found.enabled == sandboxed
+    # Without the sandbox the learner shares the machine's /tmp: only the sandbox can empty it.
+    folders = ["os.getcwd()", "os.path.expanduser('~')"] + (["'/tmp'"] if sandboxed else [])
+    fill = {"folders": "[" + ", ".join(folders) + "]", "token": tmp_path.name}
+    jobs = "".join(json.dumps({"job": name, "cells": [{"index": 0, "source": code.format(**fill)}], "timeout": 20,
+                               "max_output": 5000}) + "\n" for name, code in (("first", PATCHER), ("next", PROBE)))
+    done = subprocess.run(command, input=jobs, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "COPRODUCTION_DATASETS": str(ROOT / "datasets")})
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    first = [e for e in events if e.get("job") == "first"]
+    assert first[-1]["end"] == "finished" and first[0]["cell"]["outputs"] == [], first  # it did all of it
+    probe = next(e["cell"] for e in events if e.get("job") == "next" and "cell" in e)
+    text = probe["outputs"][0]["text"]
+    assert text.startswith("len 2 mean 2.0 env None shared False files [] sleepers []"), text
+
+
+# The synthetic cohort, end to end -----------------------------------------------------------------
+
+class _Listener:
+    """A local TCP server that counts connections (the malicious learners try it)."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory):
+    if not available():
+        pytest.skip("bubblewrap cannot run here: the cohort tests need the sandbox (apt-get install bubblewrap)")
+    base = tmp_path_factory.mktemp("cohort")
+    token = base.name
+    listener = _Listener()
+    workspace_path = base / "workspace"
+    built = synthetic.build(ROOT, workspace_path, listener.port, token)
+    roster = base / "roster.csv"
+    roster.write_text(synthetic.roster_csv(built), encoding="utf-8")
+    ws = create_cohort(workspace_path, roster, ROOT)
+    collected = {}
+    for name in ws.assignments:
+        archive = base / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for submission in built.submissions:
+                if submission.assignment == name:
+                    zipped.writestr(synthetic.lms_name(submission), submission.content)
+            zipped.writestr(f"{name}/stranger_upload.ipynb", b"{}")
+            zipped.writestr(f"{name}/__MACOSX/._junk", b"")
+        collected[name] = collect(ws, name, archive)
+    log: list[str] = []
+    started = time.monotonic()
+    rows = autograde(ws, workers=2, timeout=TIMEOUT, sandbox="required", log=log.append)
+    seconds = time.monotonic() - started
+    yield {"ws": ws, "built": built, "rows": rows, "collected": collected, "listener": listener, "token": token,
+           "log": log, "seconds": seconds}
+    ws.close()
+    (ROOT / f"PWNED-{token}").unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_collect_files_every_upload_and_reports_the_rest(cohort) -> None:
+    built = cohort["built"]
+    for name, found in cohort["collected"].items():
+        assert any("stranger_upload.ipynb: no roster id" in u for u in found.unmatched), found.unmatched
+        assert found.nothing == built.silent
+        missing = [s.learner for s in built.submissions if s.assignment == name and s.kind == "missing"]
+        assert sorted(found.no_notebook) == missing
+    assert not cohort["log"], "the sandbox was on, so there was no warning"
+
+
+@pytest.mark.slow
+def test_every_learner_gets_the_status_and_score_their_submission_earns(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    graded = {(r.learner, r.assignment): r for r in cohort["rows"]}
+    built = cohort["built"]
+    assert len(built.roster) >= 40 and len(graded) == len(built.submissions)
+    kinds = {s.kind for s in built.submissions}
+    assert set(synthetic.BAD_KINDS) | set(synthetic.MALICIOUS_KINDS) | set(synthetic.STANDARD) <= kinds
+    for (learner, assignment), submission in built.expected().items():
+        row = graded[(learner, assignment)]
+        where = f"{learner}/{assignment} ({submission.kind})"
+        assert row.status == submission.expect.status, f"{where}: {row.status} {row.detail} {row.notes}"
+        assert row.score == synthetic.score(submission), f"{where}: scored {row.score}"
+        for words in submission.expect.notes:
+            assert any(words in note for note in row.notes) or words in row.detail, f"{where}: {row.notes}"
+        if submission.expect.evidence:
+            copy = ws.autograded(learner, assignment) / f"{assignment}.ipynb"
+            text = json.dumps([c.get("outputs", []) for c in nbformat.read(copy, as_version=4).cells])
+            for words in submission.expect.evidence:
+                assert words in text, f"{where}: {words!r} not in its outputs"
+    assert all(ws.status(s, a) is None for s in built.silent for a in ws.assignments)
+
+
+@pytest.mark.slow
+def test_outputs_are_limited_and_timeouts_cost_no_more_than_the_limit(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    for submission in cohort["built"].submissions:
+        copy = ws.autograded(submission.learner, submission.assignment) / f"{submission.assignment}.ipynb"
+        if copy.exists():
+            assert copy.stat().st_size < 1_000_000, f"{submission.kind}: {copy.stat().st_size} bytes"
+    slow = [r for r in cohort["rows"] if r.status == "timeout"]
+    assert slow and all(r.seconds < TIMEOUT + 2 for r in slow)
+
+
+@pytest.mark.slow
+def test_gradebook_is_consistent_with_every_status(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    built = cohort["built"]
+    with Gradebook(ws.db_url, COURSE_ID) as gb:
+        assert sorted(s.id for s in gb.students) == sorted(built.roster)
+        for row in ws.statuses():
+            submission = gb.find_submission(row.assignment, row.learner)
+            grades = submission.notebooks[0].grades
+            assert submission.score == row.score
+            assert abs(sum(g.score for g in grades) - submission.score) < 1e-9
+            assert {g.name for g in grades} == set(synthetic.points(row.assignment))
+        for learner in built.silent:
+            assert not gb.find_student(learner).submissions
+
+
+@pytest.mark.slow
+def test_malicious_submissions_reach_nothing(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    assert cohort["listener"].connections == 0, "a submission reached the network"
+    assert not (ROOT / f"PWNED-{cohort['token']}").exists(), "a submission wrote into the course"
+    with sqlite3.connect(ws.root / "gradebook.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for submission in cohort["built"].submissions:
+        if submission.kind in synthetic.MALICIOUS_KINDS:
+            copy = ws.autograded(submission.learner, submission.assignment) / f"{submission.assignment}.ipynb"
+            outputs = json.dumps([c.get("outputs", []) for c in nbformat.read(copy, as_version=4).cells])
+            assert "BLOCKED" in outputs and "ATTACK SUCCEEDED" not in outputs, submission.kind
+
+
+@pytest.mark.slow
+def test_feedback_never_contains_hidden_tests_or_solutions(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    written = write_feedback(ws)
+    graded = [r for r in ws.statuses() if r.status in {"graded", "timeout", "crashed"}]
+    assert len(written) == len(graded)
+    hidden = secret_lines(ROOT, solutions=False)
+    everything = secret_lines(ROOT)
+    kinds = {(s.learner, s.assignment): s.kind for s in cohort["built"].submissions}
+    for path in written:
+        page = path.read_text(encoding="utf-8")
+        assert not [m for m in LEAK_MARKERS if m in page], path
+        assert not [line for line in hidden if line in page], f"{path}: shows a hidden test or model answer"
+        learner, assignment = path.parts[-3], path.parts[-2]
+        if kinds[(learner, assignment)] == "blank":  # wrote nothing, so no line of a solution can be theirs
+            assert not [line for line in everything if line in page], f"{path}: shows a solution"
+        assert "Automatically checked score" in page
+    partly = next(p for p in written if kinds[(p.parts[-3], p.parts[-2])] == "partly-wrong")
+    assert "Not passed" in partly.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_report_and_export(cohort, tmp_path: Path) -> None:
+    ws: Workspace = cohort["ws"]
+    page = write_report(ws, tmp_path / "report.html").read_text(encoding="utf-8")
+    for heading in ("Score distribution per assignment", "Where the cohort struggles", "Completion by learner",
+                    "Written answers waiting for a trainer"):
+        assert heading in page
+    assert page.count('<img src="data:image/png;base64,') == 2 and 'alt="Dot plot of each learner' in page
+    assert "not submitted" in page and "timeout" in page
+    grades = list(csv.DictReader(io.StringIO(export_grades(ws, tmp_path / "g.csv").read_text())))
+    assert len(grades) == len(cohort["built"].roster)
+    assert list(grades[0]) == ["learner", *ws.assignments, "total"]
+    row = next(r for r in grades if r["learner"] == cohort["built"].silent[0])
+    assert float(row["total"]) == 0.0
+    first = export_grades(ws, tmp_path / "p1.csv", pseudonymise=True).read_text()
+    again = export_grades(ws, tmp_path / "p2.csv", pseudonymise=True).read_text()
+    assert first == again and "L01" not in first
+    assert sorted(first.splitlines()[1:]) != sorted((tmp_path / "g.csv").read_text().splitlines()[1:])
+
+
+@pytest.mark.slow
+def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort) -> None:
+    ws: Workspace = cohort["ws"]
+    assert autograde(ws, workers=2, timeout=TIMEOUT, sandbox="required", log=lambda _: None) == []
+    before = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(["practice"])}
+    again = autograde(ws, ["practice"], workers=2, timeout=TIMEOUT, sandbox="required", force=True)
+    assert {(r.learner, r.assignment): (r.status, r.score) for r in again} == before
+
+
+def _graded_since(ws: Workspace, assignments: list[str], pending: set[tuple[str, str]]) -> int:
+    return sum(1 for r in ws.statuses(assignments) if (r.learner, r.assignment) in pending and r.status != "collected")
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) -> None:
+    ws: Workspace = cohort["ws"]
+    names = ["evidence", "investment"]
+    final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
+    for name in names:  # collect again: everything in these assignments is to grade
+        archive = tmp_path / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for submission in cohort["built"].submissions:
+                if submission.assignment == name:
+                    zipped.writestr(synthetic.lms_name(submission), submission.content)
+        collect(ws, name, archive)
+    pending = set(final)
+    command = [sys.executable, "-m", "coproduction.cli", "autograde", str(ws.root), *names, "--workers", "2",
+               "--timeout", str(TIMEOUT), "--sandbox", "required", "--quiet"]
+    for interrupt in (signal.SIGINT, signal.SIGKILL):  # Ctrl-C, then a kill
+        before = _graded_since(ws, names, pending)
+        run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while _graded_since(ws, names, pending) < before + 5 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        run.send_signal(interrupt)
+        _, err = run.communicate(timeout=60)
+        if interrupt == signal.SIGINT:
+            assert run.returncode == 130 and "run the same command again" in err, err
+        kept = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)
+                if r.status != "collected"}
+        assert len(kept) >= before + 5
+        assert all(final[key] == value for key, value in kept.items()), "a recorded grade changed"
+    left = len(pending) - _graded_since(ws, names, pending)
+    assert left > 0, "the interruptions came too late to leave work"
+    rest = autograde(ws, names, workers=2, timeout=TIMEOUT, sandbox="required")
+    assert len(rest) == left
+    assert {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)} == final
