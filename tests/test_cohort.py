@@ -120,7 +120,7 @@ PATCHER = '''
 import builtins, os, pathlib, subprocess, pandas
 for folder in {folders}:
     (pathlib.Path(folder) / "left-behind-{token}.txt").write_text("secret")
-subprocess.Popen(["sleep", "60"])
+subprocess.Popen(["sleep", "59.{stamp}"])
 os.environ["LEAKED"] = "yes"
 SHARED = "from the first learner"
 pandas.Series.mean = lambda self, *a, **k: -1
@@ -132,7 +132,7 @@ print("len", len([1, 2]), "mean", pandas.Series([1.0, 3.0]).mean(), "env", os.en
       "shared", "SHARED" in globals(),
       "files", [f for f in {folders} if (pathlib.Path(f) / "left-behind-{token}.txt").exists()],
       "sleepers", [p for p in os.listdir("/proc") if p.isdigit()
-                   and "sleep" in pathlib.Path("/proc", p, "cmdline").read_bytes().decode(errors="replace")])
+                   and "59.{stamp}" in pathlib.Path("/proc", p, "cmdline").read_bytes().decode(errors="replace")])
 '''
 
 
@@ -146,7 +146,7 @@ def test_nothing_one_learner_does_reaches_the_next(tmp_path: Path, sandboxed: bo
     assert found.enabled == sandboxed
     # Without the sandbox the learner shares the machine's /tmp: only the sandbox can empty it.
     folders = ["os.getcwd()", "os.path.expanduser('~')"] + (["'/tmp'"] if sandboxed else [])
-    fill = {"folders": "[" + ", ".join(folders) + "]", "token": tmp_path.name}
+    fill = {"folders": "[" + ", ".join(folders) + "]", "token": tmp_path.name, "stamp": os.getpid()}
     jobs = "".join(json.dumps({"job": name, "cells": [{"index": 0, "source": code.format(**fill)}], "timeout": 20,
                                "max_output": 5000}) + "\n" for name, code in (("first", PATCHER), ("next", PROBE)))
     done = subprocess.run(command, input=jobs, capture_output=True, text=True, timeout=120, cwd=tmp_path,

@@ -11,6 +11,7 @@ filed under the right name and noted.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,14 +35,22 @@ def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = N
     assignment and learner in it, and the learners' release notebooks."""
     learners = read_roster(roster)  # checked before anything is written
     names = course_assignments(course)
+    existed = Path(root).exists()
     root = Workspace.write_new(root, course, db_url, names, roster)
-    for name in names:
-        nbgrader("generate_assignment", name, "--force", cwd=root)
-    ws = Workspace(root)
-    with Gradebook(ws.db_url, COURSE_ID) as gb:
-        for learner in learners:
-            gb.update_or_create_student(learner.id, first_name=learner.first_name or None,
-                                        last_name=learner.last_name or None, email=learner.email or None)
+    try:
+        for name in names:
+            nbgrader("generate_assignment", name, "--force", cwd=root)
+        ws = Workspace(root)
+        with Gradebook(ws.db_url, COURSE_ID) as gb:
+            for learner in learners:
+                gb.update_or_create_student(learner.id, first_name=learner.first_name or None,
+                                            last_name=learner.last_name or None, email=learner.email or None)
+    except BaseException:
+        # A half-made workspace would refuse the next attempt: remove what this call made.
+        (root / "cohort.json").unlink(missing_ok=True)
+        if not existed:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
     return ws
 
 

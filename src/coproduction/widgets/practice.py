@@ -14,7 +14,7 @@ from IPython.display import HTML
 from coproduction.data import load
 from coproduction.figures.practice import profile_figure
 from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, RATINGS, PracticeError, assess,
-                                   balanced_scores, scores_by_role, stage_for)
+                                   scores_by_role, stage_for)
 from coproduction.widgets.base import Scenario, labelled, static_build, static_note
 
 __all__ = ["EXAMPLE_FOCUS", "EXAMPLE_LEVELS", "assessment_html", "assessment_view", "assessment_explorer",
