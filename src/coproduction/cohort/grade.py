@@ -273,10 +273,8 @@ def apply_results(prepared: Prepared, results: dict[int, dict[str, Any]], end: s
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and any(o.output_type == "error" for o in cell.outputs):
             notes.append(f"an error in answer cell {meta.get('grade_id')}")
-    if end == "timeout":
-        notes.insert(0, f"stopped: {detail}, at {stopped_at}; later parts were not run")
-    elif end == "crashed":
-        notes.insert(0, f"stopped: {detail}, at {stopped_at}; later parts were not run")
+    if end in {"timeout", "crashed"}:
+        notes.insert(0, f"{detail}, at {stopped_at}; later parts were not run")
     return notes
 
 
