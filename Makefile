@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PORT ?= 8888
 
-.PHONY: install browser sandbox lab book release lock test test-fast bench clean help
+.PHONY: install browser sandbox sandbox-if-root lab book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -22,7 +22,7 @@ help:
 	@echo "make sandbox  install bubblewrap for sandboxed cohort grading (as root with apt-get)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
-install: $(STAMP) sandbox
+install: $(STAMP) sandbox-if-root
 
 # Re-installs only when the lock or the package metadata changed.
 AXE_DIR := tests/browser/axe
@@ -63,14 +63,15 @@ browser:
 	  fi; }
 
 # Cohort grading runs learners' code inside bubblewrap. As root with apt-get it
-# is installed here; elsewhere `coproduction autograde` says how to get it.
-sandbox:
-	@command -v bwrap >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
-	  else \
-	    echo "bubblewrap not found: cohort grading needs it for its sandbox (sudo apt-get install bubblewrap)."; \
-	  fi; }
+# is installed (quietly, by every install); `make sandbox` also says how to get
+# it elsewhere, and `coproduction autograde` warns whenever it is missing.
+sandbox-if-root:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } || true
+
+sandbox: sandbox-if-root
+	@command -v bwrap >/dev/null 2>&1 || \
+	  echo "bubblewrap not found: cohort grading needs it for its sandbox (sudo apt-get install bubblewrap)."
 
 test: install browser sandbox
 	$(BIN)/python -m pytest
