@@ -13,6 +13,7 @@ from benchmarks.timing import Result, summary, time_calls
 from coproduction.figures import ladder as ladder_figures
 from coproduction.figures import power as power_figures
 from coproduction.figures import investment as investment_figures
+from coproduction.figures import practice as practice_figures
 from coproduction.widgets import (
     assessment_explorer,
     budget_explorer,
@@ -108,6 +109,8 @@ def run() -> list[Result]:
         "ladder": (ladder_explorer, LADDER_MOVES, ladder_figures._ladders_figure.cache_clear),
         "reflection": (reflection_explorer, REFLECTION_MOVES, power_figures._reflection_figure.cache_clear),
         "input": (input_explorer, INPUT_MOVES, investment_figures.input_figure.cache_clear),
+        # The profile keeps its axes drawn and redraws only the dots (blitting).
+        "assessment": (assessment_explorer, ASSESSMENT_MOVES, practice_figures._canvas.cache_clear),
     }
     for name, (build, moves, clear) in cached.items():
         warm = summary(f"{name}_scenario", interactions(build, moves))
@@ -123,7 +126,6 @@ def run() -> list[Result]:
         "purple": (purple_explorer, PURPLE_MOVES),
         "sure": (sure_explorer, SURE_MOVES),
         "proposal": (proposal_explorer, PROPOSAL_MOVES),
-        "assessment": (assessment_explorer, ASSESSMENT_MOVES),
     }
     for name, (build, moves) in plain.items():
         stats = summary(f"{name}_scenario", interactions(build, moves))

@@ -141,3 +141,17 @@ def test_assess_rejects_bad_ratings(focus: dict, levels: dict, message: str) -> 
         assess(focus, levels)
     with pytest.raises(PracticeError, match="not a focus area"):
         first_actions("Kindness")
+
+
+def test_profile_redraws_only_what_changed_and_leaves_no_trace() -> None:
+    from coproduction.figures.practice import profile_figure
+
+    def render(recognition: int, weakest: list[str]) -> bytes:
+        focus = pd.Series({a: 2.0 for a in FOCUS_AREAS} | {"Recognition": float(recognition)})
+        levels = pd.Series({lv: 3.0 for lv in LEVELS})
+        return profile_figure({"You": focus}, {"You": levels}, "Profile", weakest).png
+
+    first = render(1, ["Recognition"])
+    other = render(4, ["Review"])
+    assert other != first
+    assert render(1, ["Recognition"]) == first  # the earlier dots and shading are gone

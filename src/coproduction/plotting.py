@@ -26,7 +26,8 @@ from PIL import Image  # noqa: E402
 import pandas as pd  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 
-__all__ = ["OKABE_ITO", "PALETTE", "new_figure", "show", "AccessibleFigure", "FigureError", "table"]
+__all__ = ["OKABE_ITO", "PALETTE", "new_figure", "show", "show_image", "draw", "snapshot", "AccessibleFigure",
+           "FigureError", "table"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -115,12 +116,7 @@ class AccessibleFigure:
         return f"[Figure: {self.caption}] {self.alt}"
 
 
-def show(fig: Figure, *, alt: str, caption: str) -> AccessibleFigure:
-    """Render ``fig`` for display with ``alt`` text and a ``caption``, then close it.
-
-    Return the result as the last expression of a cell (or pass it to
-    ``IPython.display.display``) to show it.
-    """
+def _require_words(alt: str, caption: str) -> None:
     if not alt or len(alt.strip()) < 20:
         raise FigureError(
             "Alt text must describe what the figure shows (at least a sentence), "
@@ -128,16 +124,41 @@ def show(fig: Figure, *, alt: str, caption: str) -> AccessibleFigure:
         )
     if not caption or not caption.strip():
         raise FigureError("Every figure needs a caption.")
+
+
+def draw(fig: Figure) -> None:
+    """Draw ``fig`` at the house resolution on white, ready for :func:`snapshot`."""
     with plt.rc_context(_STYLE):
-        # Draw straight to pixels: writing a PNG only to decode it again for
-        # the palette step cost a scenario about a tenth of its redraw.
         fig.set_dpi(_STYLE["savefig.dpi"])
         fig.patch.set_facecolor("white")
         fig.canvas.draw()
-        pixels = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True),
-                                  fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-        plt.close(fig)
-    return AccessibleFigure(png=_small_png(pixels), alt=alt.strip(), caption=caption.strip())
+
+
+def snapshot(fig: Figure) -> Image.Image:
+    """The figure's pixels as they are on its canvas now."""
+    return Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True),
+                            fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+
+
+def show_image(image: Image.Image, *, alt: str, caption: str) -> AccessibleFigure:
+    """Like :func:`show`, for pixels already drawn (a figure redrawn in place)."""
+    _require_words(alt, caption)
+    return AccessibleFigure(png=_small_png(image), alt=alt.strip(), caption=caption.strip())
+
+
+def show(fig: Figure, *, alt: str, caption: str) -> AccessibleFigure:
+    """Render ``fig`` for display with ``alt`` text and a ``caption``, then close it.
+
+    Return the result as the last expression of a cell (or pass it to
+    ``IPython.display.display``) to show it.
+    """
+    _require_words(alt, caption)
+    # Draw straight to pixels: writing a PNG only to decode it again for
+    # the palette step cost a scenario about a tenth of its redraw.
+    draw(fig)
+    image = snapshot(fig)
+    plt.close(fig)
+    return show_image(image, alt=alt, caption=caption)
 
 
 def _small_png(pixels: Image.Image) -> bytes:

@@ -69,22 +69,17 @@ def message_html(message: str) -> str:
     )
 
 
-_frozen = False
-
-
 def _freeze_long_lived_objects() -> None:
-    """Move what is alive now (pandas, matplotlib, the course's modules) out
-    of the garbage collector's sight, once per kernel.
+    """Move what is alive now (pandas, matplotlib, the course's modules, the
+    scenarios already on the page) out of the garbage collector's sight.
 
     Each redraw makes and drops a figure's worth of objects, which triggers
-    full collections; walking every library object each time made one
-    redraw in twenty take twice as long (see ``make bench``).
+    full collections; walking every long-lived object each time made one
+    redraw in twenty take twice as long (see ``make bench``). Called as each
+    scenario is made, so later scenarios' objects are moved too.
     """
-    global _frozen
-    if not _frozen:
-        gc.collect()
-        gc.freeze()
-        _frozen = True
+    gc.collect()
+    gc.freeze()
 
 
 class Scenario(widgets.VBox):
