@@ -30,10 +30,10 @@ from coproduction.cli import build_parser, main
 from coproduction.cohort.collect import collect, create_cohort
 from coproduction.cohort.export import export_grades, pseudonym
 from coproduction.cohort.feedback import write_feedback
-from coproduction.cohort.grade import COURSE_ID, Unreadable, autograde, read_notebook
+from coproduction.cohort.grade import Unreadable, autograde, read_notebook
 from coproduction.cohort.report import write_report
 from coproduction.cohort.sandbox import available
-from coproduction.cohort.workspace import CohortError, Workspace, read_roster
+from coproduction.cohort.workspace import COURSE_ID, CohortError, Workspace, read_roster
 from coproduction.release import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT

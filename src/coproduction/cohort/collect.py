@@ -16,11 +16,12 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from nbgrader.api import Gradebook
 
-from coproduction.cohort.grade import COURSE_ID
-from coproduction.cohort.workspace import CohortError, Learner, StatusRow, Workspace, iter_files, read_roster
+from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, StatusRow, Workspace, iter_files,
+                                           read_roster)
 from coproduction.release import assignments as course_assignments
 from coproduction.release import nbgrader
 
@@ -69,7 +70,7 @@ class _File:
     name: str  # the path inside the zip or folder
     size: int
     modified: datetime
-    read: object  # () -> bytes
+    read: Callable[[], bytes]
 
 
 def _files(source: Path) -> list[_File]:
@@ -147,7 +148,7 @@ def _file(ws: Workspace, folder: Path, assignment: str, item: _File | None, note
     if item is None:
         target.unlink(missing_ok=True)
     else:
-        target.write_bytes(item.read())  # type: ignore[operator]
+        target.write_bytes(item.read())
         stamp = item.modified.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
         (folder / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
     ws.set_status(StatusRow(folder.parent.name, assignment, "collected", "", notes))

@@ -34,12 +34,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from coproduction.cohort.sandbox import Sandbox, worker_command
-from coproduction.cohort.workspace import FINAL, CohortError, StatusRow, Workspace
+from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
 
 __all__ = ["Unreadable", "read_notebook", "SourceNotebook", "load_source", "Prepared", "prepare",
-           "apply_results", "save_grades", "Progress", "autograde", "COURSE_ID"]
+           "apply_results", "save_grades", "Progress", "autograde"]
 
-COURSE_ID = "coproduction-in-practice"
 NOT_RUN = "NotRun"
 
 

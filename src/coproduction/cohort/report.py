@@ -13,8 +13,7 @@ from typing import Iterable
 import pandas as pd
 from nbgrader.api import Grade, Gradebook
 
-from coproduction.cohort.grade import COURSE_ID
-from coproduction.cohort.workspace import StatusRow, Workspace
+from coproduction.cohort.workspace import COURSE_ID, StatusRow, Workspace
 
 __all__ = ["status_table", "grades_frame", "scores_frame", "part_pass_rates", "write_report"]
 
@@ -69,10 +68,6 @@ def part_pass_rates(grades: pd.DataFrame) -> pd.DataFrame:
     return rates.sort_values(["pass rate", "assignment", "part"]).reset_index()
 
 
-def _figure_html(figure) -> str:  # an AccessibleFigure
-    return figure._repr_html_()
-
-
 def _distribution_figure(scores: pd.DataFrame, maxima: dict[str, float]) -> str:
     from coproduction.plotting import OKABE_ITO, new_figure, show
 
@@ -91,9 +86,9 @@ def _distribution_figure(scores: pd.DataFrame, maxima: dict[str, float]) -> str:
     summary = "; ".join(f"{n}: median {(scores[n] / maxima[n] * 100).median():.0f}%, lowest "
                         f"{(scores[n] / maxima[n] * 100).min():.0f}%, highest {(scores[n] / maxima[n] * 100).max():.0f}%"
                         for n in names if maxima[n])
-    return _figure_html(show(fig, alt=f"Dot plot of each learner's score per assignment as a percentage, with the "
+    return show(fig, alt=f"Dot plot of each learner's score per assignment as a percentage, with the "
                                       f"median marked. {summary}.",
-                             caption="Scores per assignment, one dot per learner (0 where nothing was submitted)."))
+                caption="Scores per assignment, one dot per learner (0 where nothing was submitted).")._repr_html_()
 
 
 def _pass_rate_figure(rates: pd.DataFrame) -> str:
@@ -108,8 +103,8 @@ def _pass_rate_figure(rates: pd.DataFrame) -> str:
     ax.set_xlabel("% of submissions passing")
     alt = "Horizontal bars of pass rates, hardest part first: " + "; ".join(
         f"{label} {rate:.0%}" for label, rate in zip(labels, shown["pass rate"])) + "."
-    return _figure_html(show(fig, alt=alt, caption="The share of submissions passing each autograded part "
-                                                   "(the 15 hardest)."))
+    return show(fig, alt=alt, caption="The share of submissions passing each autograded part (the 15 hardest)."
+                )._repr_html_()
 
 
 def _table(frame: pd.DataFrame, caption: str) -> str:

@@ -30,8 +30,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-__all__ = ["CohortError", "Learner", "read_roster", "Workspace", "StatusRow", "FINAL", "ID_PATTERN"]
+__all__ = ["COURSE_ID", "CohortError", "Learner", "read_roster", "Workspace", "StatusRow", "FINAL", "ID_PATTERN"]
 
+#: nbgrader's course id, the same as the repository's nbgrader_config.py.
+COURSE_ID = "coproduction-in-practice"
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 
@@ -61,8 +63,10 @@ def read_roster(path: Path) -> list[Learner]:
         raise CohortError(f"The roster {path} does not exist.") from None
     except UnicodeDecodeError as err:
         raise CohortError(f"The roster {path} is not UTF-8 text (byte {err.start}); save it as CSV UTF-8.") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    header = [h.strip() for h in (csv.reader(io.StringIO(text)).__next__() if text.strip() else [])]
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header  # " id" in a hand-made file still counts as the id column
+    rows = list(reader)
     if "id" not in header:
         raise CohortError(f"The roster {path} needs an 'id' column (found: {', '.join(header) or 'nothing'}).")
     unknown = [h for h in header if h not in ROSTER_COLUMNS]
@@ -229,7 +233,7 @@ c.CourseDirectory.root = {str(root)!r}
 c.CourseDirectory.source_directory = {str(course / "solutions")!r}
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.db_url = {db_url!r}
-c.CourseDirectory.course_id = "coproduction-in-practice"
+c.CourseDirectory.course_id = {COURSE_ID!r}
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60

@@ -13,8 +13,8 @@ from IPython.display import HTML
 
 from coproduction.data import load
 from coproduction.figures.practice import profile_figure
-from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, RATINGS, PracticeError, assess,
-                                   scores_by_role, stage_for)
+from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, PARTNER, RATINGS, STAFF, PracticeError,
+                                   assess, scores_by_role, stage_for, weakest)
 from coproduction.widgets.base import Scenario, labelled, static_build, static_note
 
 __all__ = ["EXAMPLE_FOCUS", "EXAMPLE_LEVELS", "assessment_html", "assessment_view", "assessment_explorer",
@@ -40,6 +40,13 @@ def hub_profile() -> tuple[pd.DataFrame, pd.DataFrame]:
     return focus, levels
 
 
+def _hub_series() -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """The hub's staff and partners as chart series: focus areas, then levels."""
+    focus, levels = hub_profile()
+    return ({_HUB_STAFF: focus[STAFF], _HUB_PARTNERS: focus[PARTNER]},
+            {_HUB_STAFF: levels[STAFF], _HUB_PARTNERS: levels[PARTNER]})
+
+
 def _actions_html(actions: dict[str, list[str]], focus: pd.Series) -> str:
     blocks = []
     for area, steps in actions.items():
@@ -62,15 +69,13 @@ def assessment_html(n: int = 3, compare: bool = False, **ratings: int) -> str:
     result = assess(focus, levels, n)
     focus_series = {"You": result.focus}
     level_series = {"You": result.levels}
-    if compare:
-        hub_focus, hub_levels = hub_profile()
-        focus_series |= {_HUB_STAFF: hub_focus["staff"], _HUB_PARTNERS: hub_focus["lived-experience partner"]}
-        level_series |= {_HUB_STAFF: hub_levels["staff"], _HUB_PARTNERS: hub_levels["lived-experience partner"]}
     level_text = LEVELS[result.weakest_level]
     comparison = ""
     if compare:
-        hub_focus, _ = hub_profile()
-        gap = (hub_focus["staff"] - hub_focus["lived-experience partner"]).abs().idxmax()
+        hub_focus, hub_levels = _hub_series()
+        focus_series |= hub_focus
+        level_series |= hub_levels
+        gap = (hub_focus[_HUB_STAFF] - hub_focus[_HUB_PARTNERS]).abs().idxmax()
         comparison = (f"<p>In the fictional Eastmere hub, staff and partners disagree most about "
                       f"<strong>{html.escape(gap)}</strong>. Would your partners rate you as you did?</p>")
     return (
@@ -92,14 +97,12 @@ def assessment_view(focus: Mapping[str, int] = EXAMPLE_FOCUS, levels: Mapping[st
 
 
 def hub_view() -> HTML:
-    """The fictional hub as its staff and its partners each see it."""
-    focus, levels = hub_profile()
-    balanced = focus.mean(axis=1)
-    series = {_HUB_STAFF: focus["staff"], _HUB_PARTNERS: focus["lived-experience partner"]}
-    level_series = {_HUB_STAFF: levels["staff"], _HUB_PARTNERS: levels["lived-experience partner"]}
-    weakest = list(balanced.sort_values(kind="stable").index[:3])
-    return HTML(profile_figure(series, level_series, "The Eastmere hub as staff and partners see it",
-                               weakest)._repr_html_())
+    """The fictional hub as its staff and its partners each see it, with the
+    three weakest areas when each group counts equally shaded."""
+    focus, levels = _hub_series()
+    balanced = pd.DataFrame(focus).mean(axis=1)
+    return HTML(profile_figure(focus, levels, "The Eastmere hub as staff and partners see it",
+                               weakest(balanced, 3))._repr_html_())
 
 
 def _rating_control(name: str, value: int) -> widgets.Dropdown:
