@@ -90,7 +90,7 @@ def test_exercise_shape(name: str) -> None:
         assert not bare, f"{grade_id}: every visible assert carries a message: {bare}"
 
 
-LEARNERS = ("solution", "alternative", "partly-wrong", "blank", "hard-coded")
+LEARNERS = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings")
 
 
 @pytest.mark.parametrize("learner", LEARNERS)

@@ -63,7 +63,7 @@ def _autograde(args: argparse.Namespace) -> int:
     ws = _workspace(args.workspace)
     try:
         rows = autograde(ws, args.assignment or None, workers=args.workers, timeout=args.timeout,
-                         max_output=args.max_output, sandbox=args.sandbox, force=args.force,
+                         total_timeout=args.total_timeout, max_output=args.max_output, sandbox=args.sandbox, force=args.force,
                          progress=None if args.quiet else sys.stderr)
     except KeyboardInterrupt:
         graded = [r for r in ws.statuses() if r.status != "collected"]
@@ -87,9 +87,12 @@ def _feedback(args: argparse.Namespace) -> int:
     from coproduction.cohort.feedback import write_feedback
 
     ws = _workspace(args.workspace)
-    written = write_feedback(ws, args.assignment or None)
+    problems: list[str] = []
+    written = write_feedback(ws, args.assignment or None, log=problems.append)
     print(f"Wrote {len(written)} feedback file(s) under {ws.root / 'feedback'}.")
-    return 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -147,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("workspace")
     sub.add_argument("assignment", nargs="*", help="assignments to grade (default: all)")
     sub.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
-    sub.add_argument("--timeout", type=float, default=60.0, help="seconds per submission (default: 60)")
+    sub.add_argument("--timeout", type=float, default=60.0,
+                     help="seconds any one cell may run, as nbgrader's (default: 60)")
+    sub.add_argument("--total-timeout", type=float, default=300.0,
+                     help="seconds a whole notebook may run (default: 300)")
     sub.add_argument("--max-output", type=int, default=20_000,
                      help="characters of output kept per cell (default: 20000)")
     sub.add_argument("--sandbox", choices=("auto", "required", "off"), default="auto",

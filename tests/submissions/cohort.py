@@ -28,7 +28,7 @@ from .practice import PRACTICE
 
 ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
 PARTS = tuple(f"q{i}_tests" for i in range(1, 6))
-STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded")
+STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings")
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,124 @@ def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: i
     }
 
 
+ANYTHING = """
+import builtins, sys
+
+
+class Anything:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__
+
+    def __float__(self):
+        return 0.0
+
+    def __int__(self):
+        return 0
+
+    def __len__(self):
+        return 6
+
+    def __iter__(self):
+        return iter([])
+
+    def __getitem__(self, key):
+        return Anything()
+
+    def __getattr__(self, name):
+        return Anything()
+
+    def __call__(self, *args, **kwargs):
+        return Anything()
+
+    def __sub__(self, other):
+        return 0.0
+
+    __rsub__ = __sub__
+
+
+for _name, _module in list(sys.modules.items()):
+    if _name.startswith("coproduction.") and _name != "coproduction.checks":
+        for _attr in [a for a, v in vars(_module).items() if callable(v) and not a.startswith("_")]:
+            setattr(_module, _attr, Anything())
+builtins.abs = lambda value: 0.0
+builtins.sorted = lambda *args, **kwargs: Anything()
+builtins.all = lambda *args: True
+"""
+
+EXFILTRATE = """
+import gc
+from IPython.display import publish_display_data
+found = [o for o in gc.get_objects() if isinstance(o, str) and ("HIDDEN" in o or "assert" in o)]
+print("history", In, _ih)
+print("found", found[:50])
+publish_display_data({"image/png": 'AAAA" onerror="alert(1)', "text/html": "<script>alert(1)</script>",
+                      "text/plain": "<script>alert(2)</script>"})
+publish_display_data({"text/html": "<img src=x onerror=alert(7)>"})
+raise ValueError("<img src=x onerror=alert(3)>" + repr(found[:20]))
+"""
+
+FORGE = """
+import json, os
+for _fd in os.listdir("/proc/self/fd"):
+    try:
+        if os.readlink(f"/proc/self/fd/{_fd}").startswith("socket:"):
+            for _cell in range(60):
+                os.write(int(_fd), (json.dumps({"ran": _cell, "nonce": "", "count": 1, "outputs": [],
+                                                "failed": False}) + "\\n").encode())
+    except OSError:
+        pass
+"""
+
+
+def _names(source: str) -> tuple[list[str], list[str]]:
+    """Functions and variables an answer cell defines."""
+    import ast
+
+    tree = ast.parse(source)
+    functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    variables = [t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]
+    return functions, variables
+
+
+def grader_attack(kind: str, assignment: Assignment) -> tuple[Answers, Answers, Expect]:
+    """A submission that answers nothing and attacks its own grading instead:
+    (answers, written answers, what grading must make of it)."""
+    solved = assignment.learners["solution"].answers()
+    if kind == "hide-errors":
+        hide = "ip = get_ipython()\nip._showtraceback = lambda *a, **k: None\nip.showtraceback = lambda *a, **k: None"
+        return {"q1_answer": hide}, {}, Expect("needs review", frozenset(), ("IPython",))
+    if kind == "always-equal":
+        answers = {}
+        for grade_id, source in solved.items():
+            functions, variables = _names(source)
+            answers[grade_id] = ANYTHING + "".join(f"\n{v} = Anything()" for v in variables) + "".join(
+                f"\n\ndef {f}(*args, **kwargs):\n    return Anything()\n" for f in functions)
+        return answers, {}, Expect("needs review", frozenset(), ("compare", "builtins"))
+    if kind == "forge-results":
+        return {g: FORGE for g in solved}, {}, Expect("needs review", frozenset(), ("grader's channel",))
+    if kind == "exit-early":
+        return ({**solved, "q5_answer": solved["q5_answer"] + "\nimport os\nos._exit(0)"}, {},
+                Expect("needs review", frozenset(), ("ends, signals", "exited early")))
+    if kind == "exfiltrate":
+        markdown = ("<script>alert(4)</script><img src=x onerror=alert(5)> [click](javascript:alert(6)) "
+                    "![x](javascript:alert(8))")
+        return ({g: EXFILTRATE for g in solved}, {g: markdown for g in assignment.written},
+                Expect("needs review", frozenset(), ("IPython",)))
+    raise ValueError(kind)
+
+
 BAD_KINDS = ("invalid-json", "empty", "non-utf8", "renamed", "missing", "infinite-loop", "ignores-interrupt",
              "kernel-death", "exception", "deleted-test", "edited-test", "edited-locked", "duplicated-answer",
              "huge-line", "huge-lines", "kernelspec")
 MALICIOUS_KINDS = ("steal-instructor", "steal-gradebook", "steal-peer", "write-outside", "network")
+#: Submissions that attack their own grading rather than the machine.
+GRADER_ATTACKS = ("hide-errors", "always-equal", "forge-results", "exit-early", "exfiltrate")
 
 
 def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
@@ -153,17 +267,21 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     if kind == "missing":
         return "my answers.docx", b"PK\x03\x04 not a notebook", Expect("missing", notes=("no notebook among",))
     if kind == "infinite-loop":
+        # As nbgrader does, the cell is interrupted at its limit and the rest still runs.
         return name, edited(lambda nb: None, {**solved, "q3_answer": "while True:\n    pass"}), Expect(
-            "timeout", frozenset(PARTS[:2]), ("stopped after", "at q3_answer"))
+            "timeout", every - {"q3_tests"}, ("stopped after", "at q3_answer", "still ran"))
     if kind == "ignores-interrupt":
         loop = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, "
                 "signal.SIG_IGN)\nwhile True:\n    try:\n        pass\n    except BaseException:\n        pass")
+        # It cannot be interrupted, so the notebook is stopped before any part's further checks ran.
+        # Its use of signal also puts it in front of a trainer.
         return name, edited(lambda nb: None, {**solved, "q2_answer": loop}), Expect(
-            "timeout", frozenset(PARTS[:1]), ("stopped after",))
+            "needs review", frozenset(), ("did not respond to an interrupt", "at q2_answer", "signals"))
     if kind == "kernel-death":
         die = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+        # Hidden tests run after every answer cell, so no part's further checks ran.
         return name, edited(lambda nb: None, {**solved, "q4_answer": die}), Expect(
-            "crashed", frozenset(PARTS[:3]), ("killed by signal 9",))
+            "needs review", frozenset(), ("killed by signal 9", "ends, signals or starts processes"))
     if kind == "exception":
         broken = "raise ValueError('I had not finished this part')\n" + solved["q5_answer"]
         return name, edited(lambda nb: None, {**solved, "q5_answer": broken}), Expect(
@@ -217,7 +335,7 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
     sends nothing."""
     roster = [f"L{i:02d}" for i in range(1, learners + 1)]
     cohort = Cohort(roster, silent=[roster[-1]])
-    specials = BAD_KINDS + MALICIOUS_KINDS
+    specials = BAD_KINDS + MALICIOUS_KINDS + GRADER_ATTACKS
     names = list(ASSIGNMENTS)
     for i, learner in enumerate(roster[:-1]):
         for j, name in enumerate(names):
@@ -230,7 +348,10 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                     answers = {f"q{k}_answer": attack for k in range(1, 6)}
                     filename = f"{name}.ipynb"
                     content = _bytes(_notebook(name, answers, {}))
-                    expect = Expect("graded", frozenset(), (), ("BLOCKED",))
+                    expect = Expect("needs review", frozenset(), ("sockets",), ("BLOCKED",))
+                elif kind in GRADER_ATTACKS:
+                    answers, written, expect = grader_attack(kind, assignment)
+                    filename, content = f"{name}.ipynb", _bytes(_notebook(name, answers, written))
                 else:
                     filename, content, expect = _bad(kind, assignment)
             else:

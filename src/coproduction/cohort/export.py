@@ -21,8 +21,14 @@ def pseudonym(learner: str, key: str) -> str:
 
 
 def export_grades(ws: Workspace, out: Path, pseudonymise: bool = False) -> Path:
-    """Write the cohort's grades to ``out``."""
+    """Write the cohort's grades to ``out``, with a ``needs review`` column
+    naming each assignment whose score a trainer should check, and why."""
     table = scores_frame(ws).round(2)
+    review: dict[str, list[str]] = {}
+    for row in ws.statuses():
+        if row.status == "needs review":
+            review.setdefault(row.learner, []).append(f"{row.assignment}: {row.detail.removeprefix('needs review: ')}")
+    table["needs review"] = ["; ".join(review.get(ident, [])) for ident in table.index]
     if pseudonymise:
         table.index = [pseudonym(ident, ws.pseudonym_key) for ident in table.index]
         table.index.name = "learner"

@@ -1,26 +1,36 @@
-"""Feedback for learners that never shows hidden tests or solutions.
+"""Feedback for learners that never shows hidden tests or solutions, and
+never runs anything a learner wrote.
 
 nbgrader's own feedback renders the autograded notebook, whose test cells
 hold the hidden tests (nbgrader issue 917). Here each test cell shows the
 version the learner was given and, instead of a traceback through the tests,
-whether it passed and the check's message. Learners' own cells keep their
-outputs. Before a file is written it is checked against every line of the
-course's solutions and hidden tests; a file that would contain one is not
-written, and the command says so.
+whether it passed, its points and the visible check's message. When only the
+further (hidden) checks failed, it says so in plain words and names the part
+of the module to revisit, never their code or message. Learners' own cells
+keep their outputs, as text: HTML from a learner is never used as HTML, an
+image is shown only if it really is a PNG (and is re-encoded), and any line
+of a hidden test or model answer is blanked out. Before a page is written,
+the part of it that comes from the course is checked against every line of
+the course's solutions and hidden tests; a page that fails this or cannot be
+made is reported and skipped, and every other learner's page is still
+written.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import nbformat
 from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
-from coproduction.cohort.workspace import CohortError, StatusRow, Workspace
+from coproduction.cohort.grade import FURTHER_CHECK, NOT_RUN
+from coproduction.cohort.workspace import StatusRow, Workspace
 from coproduction.release import LEAK_MARKERS, secret_lines
 
 __all__ = ["render_feedback", "write_feedback", "LeakError"]
@@ -38,34 +48,71 @@ def _demote(rendered: str) -> str:
     return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", rendered)
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
 def _text(output: NotebookNode) -> str:
     if output.output_type == "stream":
-        return output.text
+        return str(output.get("text", ""))
     if output.output_type == "error":
-        return _ANSI.sub("", "\n".join(output.traceback)) or f"{output.ename}: {output.evalue}"
+        return _ANSI.sub("", "\n".join(map(str, output.get("traceback", [])))) or \
+            f"{output.get('ename')}: {output.get('evalue')}"
     return str(output.get("data", {}).get("text/plain", ""))
 
 
-def _outputs_html(cell: NotebookNode) -> str:
+def _png(data: object) -> str | None:
+    """The image re-encoded as base64 if it really is a PNG; else None."""
+    try:
+        raw = base64.b64decode(str(data).replace("\n", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return base64.b64encode(raw).decode("ascii") if raw.startswith(_PNG) else None
+
+
+def _redact(text: str, secrets: set[str]) -> str:
+    """Blank any line that holds a line of a hidden test or model answer."""
+    if not secrets or not any(s in text for s in secrets):
+        return text
+    return "\n".join("[a line of the course's own checks, not shown]" if any(s in line for s in secrets) else line
+                     for line in text.split("\n"))
+
+
+def _outputs_html(cell: NotebookNode, secrets: set[str]) -> str:
     parts = []
     for output in cell.get("outputs", []):
-        png = output.get("data", {}).get("image/png") if output.output_type in {"display_data", "execute_result"} else None
+        data = output.get("data", {}) if output.output_type in {"display_data", "execute_result"} else {}
+        png = _png(data["image/png"]) if "image/png" in data else None
         if png:
             parts.append(f'<img src="data:image/png;base64,{png}" alt="A figure your code drew.">')
+        elif "image/png" in data and not data.get("text/plain"):
+            parts.append('<pre class="output">[an image that could not be shown]</pre>')
         else:
-            parts.append(f"<pre class=\"output\">{html.escape(_text(output))}</pre>")
+            parts.append(f"<pre class=\"output\">{html.escape(_redact(_text(output), secrets))}</pre>")
     return "".join(parts)
 
 
-def _check_html(cell: NotebookNode, released: str, points: float) -> str:
+def _revisit(nb: NotebookNode, index: int) -> str:
+    """Where to look again for the part a test cell checks: the module the
+    exercise goes with and the part's heading."""
+    module = next((m for c in nb.cells[:3] if c.cell_type == "markdown"
+                   for m in re.findall(r"\*\*(module \d+, [^*]+)\*\*", c.source)), "the module")
+    heading = next((line.lstrip("# ").strip() for c in reversed(nb.cells[:index]) if c.cell_type == "markdown"
+                    for line in c.source.splitlines() if line.startswith("## ")), "")
+    return f"{module}, for {heading}" if heading else module
+
+
+def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) -> str:
     errors = [o for o in cell.outputs if o.output_type == "error"]
     stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
     if not errors and not stderr:
         verdict = f'<p class="pass"><strong>Passed</strong> ({points:g} of {points:g} points).</p>'
     else:
         error = errors[0] if errors else None
-        if error is not None and error.ename == "NotRun":
+        if error is not None and error.ename == NOT_RUN:
             why = error.evalue
+        elif error is not None and error.ename == FURTHER_CHECK:
+            why = (f"The checks above passed, but a further check on other data did not pass: the answer "
+                   f"works for this example but not in general. Revisit {revisit}.")
         elif error is not None and error.ename == "NotImplementedError":
             why = "Not answered yet: the answer above still says raise NotImplementedError()."
         elif error is not None:
@@ -78,14 +125,15 @@ def _check_html(cell: NotebookNode, released: str, points: float) -> str:
     return f"<pre><code>{html.escape(released)}</code></pre>{verdict}"
 
 
-def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str) -> tuple[str, str]:
+def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str,
+                    secrets: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
     """The feedback page for one autograded notebook, and the part of it that
     comes from the course rather than the learner (what the leak guard reads:
     a learner whose answer matches the model solution line for line has
     leaked nothing)."""
     given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
     body, parts, course_side = [], [], []
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id")
         if cell.cell_type == "markdown":
@@ -99,11 +147,12 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
                              for o in cell.outputs)
             parts.append((grade_id, passed, points))
             chunk = (f'<section class="check" aria-label="Check {html.escape(str(grade_id))}">'
-                     + _check_html(cell, given.get(grade_id, "# (a check)"), points) + "</section>")
+                     + _check_html(cell, given.get(grade_id, "# (a check)"), points, _revisit(nb, index))
+                     + "</section>")
             course_side.append(chunk)
             body.append(chunk)
         elif cell.cell_type == "code":
-            chunk = f"<pre><code>{html.escape(cell.source)}</code></pre>{_outputs_html(cell)}"
+            chunk = f"<pre><code>{html.escape(cell.source)}</code></pre>{_outputs_html(cell, set(secrets))}"
             if meta.get("locked"):
                 course_side.append(chunk)
             body.append(chunk)
@@ -111,6 +160,8 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
                    f"<td>{points if ok else 0:g} / {points:g}</td></tr>" for g, ok, points in parts)
     notes = "".join(f"<li>{html.escape(n.removeprefix('collected: '))}</li>" for n in row.notes)
     score = f"{row.score:g} of {row.max_score:g}" if row.score is not None and row.max_score else "not scored"
+    review = ("<p>Your trainer will look at this submission before its score is confirmed.</p>"
+              if row.status == "needs review" else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
@@ -126,6 +177,7 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding
 <h1>{html.escape(title)}</h1>
 <p>Automatically checked score: <strong>{score}</strong>. Written answers are marked by your trainer and are
 not included until they are.</p>
+{review}
 <table><caption>Each automatically checked part</caption>
 <thead><tr><th scope="col">part</th><th scope="col">result</th><th scope="col">points</th></tr></thead>
 <tbody>{rows}</tbody></table>
@@ -143,24 +195,35 @@ def _guard(page: str, secrets: set[str], where: str) -> None:
         raise LeakError(f"{where}: feedback would show instructor material ({found[0][:60]!r}); not written.")
 
 
-def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None) -> list[Path]:
-    """Write feedback for every graded submission; return the files written."""
+#: Statuses whose autograded notebook a learner gets feedback on.
+WITH_FEEDBACK = frozenset({"graded", "needs review", "timeout", "crashed"})
+
+
+def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
+                   log: Callable[[str], None] = print) -> list[Path]:
+    """Write feedback for every graded submission; return the files written.
+    A page that cannot be made safely is skipped and reported through ``log``."""
     secrets = secret_lines(ws.course)
+    hidden = secret_lines(ws.course, solutions=False)
     written: list[Path] = []
+    released_cache: dict[str, NotebookNode] = {}
     for row in ws.statuses(assignments):
         autograded = ws.autograded(row.learner, row.assignment) / f"{row.assignment}.ipynb"
-        if row.status not in {"graded", "timeout", "crashed"} or not autograded.is_file():
+        if row.status not in WITH_FEEDBACK or not autograded.is_file():
             continue
-        nb = nbformat.read(autograded, as_version=4)
-        released = nbformat.read(ws.release(row.assignment), as_version=4)
-        page, course_side = render_feedback(nb, released, row, f"Feedback: {row.assignment} ({row.learner})")
         where = f"{row.learner}/{row.assignment}"
         try:
+            nb = nbformat.read(autograded, as_version=4)
+            if row.assignment not in released_cache:
+                released_cache[row.assignment] = nbformat.read(ws.release(row.assignment), as_version=4)
+            page, course_side = render_feedback(nb, released_cache[row.assignment], row,
+                                                f"Feedback: {row.assignment} ({row.learner})", hidden)
             _guard(course_side, secrets, where)
-        except LeakError as err:
-            raise CohortError(str(err)) from None
-        target = ws.feedback(row.learner, row.assignment) / f"{row.assignment}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+            target = ws.feedback(row.learner, row.assignment) / f"{row.assignment}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page, encoding="utf-8")
+        except Exception as err:  # one learner's page never stops the others
+            log(f"No feedback written for {where}: {err}")
+            continue
         written.append(target)
     return written

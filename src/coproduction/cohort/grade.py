@@ -2,14 +2,17 @@
 
 For each submission the host (this process) reads and checks the notebook,
 puts back what a learner may not change (nbgrader's rules: locked and test
-cells, points, kernel), sends the code cells to an idle worker, and when the
-worker reports back, scores every test cell with nbgrader's own rule
+cells, points, kernel), and hands its cells to a worker's fresh process one
+at a time (:mod:`coproduction.cohort.pool`): every cell the learner can see
+first, then the test cells whole, hidden tests included. When the run ends
+it scores every test cell with nbgrader's own rule
 (:func:`nbgrader.utils.determine_grade`), writes the autograded copy and
 commits the grades to nbgrader's gradebook in one transaction. Only this
 process writes to the gradebook, so it stays consistent whatever a learner's
 code does; each submission's status is committed as soon as it is known, so
 an interrupted run loses nothing it recorded and the next run grades only
-what is left.
+what is left. Submissions whose code reaches into the grader are scored but
+marked ``needs review`` (:mod:`coproduction.cohort.review`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import copy
 import hashlib
 import json
 import os
-import selectors
-import subprocess
+import re
 import sys
 import time
 import warnings
@@ -33,13 +35,18 @@ from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from coproduction.cohort.sandbox import Sandbox, worker_command
+from coproduction.cohort.pool import Outcome, Pool, Step, WorkerStartError
+from coproduction.cohort.review import reasons as review_reasons
+from coproduction.cohort.sandbox import worker_command
 from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
 
-__all__ = ["Unreadable", "read_notebook", "SourceNotebook", "load_source", "Prepared", "prepare",
-           "apply_results", "save_grades", "Progress", "autograde"]
+__all__ = ["Unreadable", "read_notebook", "SourceNotebook", "load_source", "Prepared", "prepare", "plan",
+           "apply_results", "save_grades", "Progress", "autograde", "FURTHER_CHECK", "NOT_RUN"]
 
 NOT_RUN = "NotRun"
+#: The error name a test cell gets when only its hidden tests failed.
+FURTHER_CHECK = "FurtherCheckFailed"
+_HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S)
 
 
 class Unreadable(Exception):
@@ -133,14 +140,24 @@ class Prepared:
     notes: list[str]
     digest: str
     timestamp: str | None
+    review: list[str] = field(default_factory=list)  # why a trainer should look at it
 
-    @property
-    def code_cells(self) -> list[dict[str, Any]]:
-        return [{"index": i, "source": c.source} for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+    def learner_cells(self) -> list[str]:
+        """The code the learner wrote: answer cells and cells they added."""
+        return [c.source for c in self.nb.cells if c.cell_type == "code" and not _is_locked(c)]
 
 
 def _grade_id(cell: NotebookNode) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _is_locked(cell: NotebookNode) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("locked"))
+
+
+def _is_test(cell: NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _from_source(source: SourceCell) -> NotebookNode:
@@ -200,7 +217,25 @@ def prepare(nb: NotebookNode, source: SourceNotebook, learner: str, digest: str,
             continue
         _overwrite(cell, original, source.released.get(grade_id), notes)
     _restore_missing(nb, source, notes)
-    return Prepared(learner, source.assignment, nb, notes, digest, timestamp)
+    prepared = Prepared(learner, source.assignment, nb, notes, digest, timestamp)
+    prepared.review = review_reasons(prepared.learner_cells())
+    return prepared
+
+
+def plan(prepared: Prepared) -> list[Step]:
+    """The order cells run in: every code cell as the learner sees it (test
+    cells without their hidden tests, as Validate runs them), then each test
+    cell that has hidden tests again, whole. Hidden tests thus reach the
+    learner's process only after all of its answer cells have run."""
+    first, then = [], []
+    for index, cell in enumerate(prepared.nb.cells):
+        if cell.cell_type != "code":
+            continue
+        visible = _HIDDEN.sub("", cell.source) if _is_test(cell) else cell.source
+        first.append(Step(index, visible))
+        if visible != cell.source:
+            then.append(Step(index, cell.source, hidden=True))
+    return first + then
 
 
 def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, notes: list[str]) -> None:
@@ -248,33 +283,87 @@ def _restore_missing(nb: NotebookNode, source: SourceNotebook, notes: list[str])
         present.add(original.name)
 
 
-def apply_results(prepared: Prepared, results: dict[int, dict[str, Any]], end: str, detail: str) -> list[str]:
-    """Put the worker's outputs into the notebook. A code cell that never ran
+def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
+    """Put the run's outputs into the notebook. A code cell that never ran
     (after a timeout or a crash) gets an error output, so a test cell that did
-    not run can never count as passed. Returns notes for the learner."""
+    not run can never count as passed; a test cell whose visible checks passed
+    but whose hidden tests failed gets a :data:`FURTHER_CHECK` error. Returns
+    notes for the learner."""
     notes: list[str] = []
     stopped_at: str | None = None
+    reason = {"timeout": "the notebook ran out of time", "crashed": "the notebook stopped",
+              "needs review": "grading was stopped"}.get(outcome.end, outcome.end)
+
+    def not_run(what: str) -> NotebookNode:
+        return nbformat.v4.new_output("error", ename=NOT_RUN, evalue=f"Not run: {reason} before {what}.",
+                                      traceback=[])
+
     for index, cell in enumerate(prepared.nb.cells):
         if cell.cell_type != "code":
             continue
-        result = results.get(index)
+        result = outcome.results.get(index)
         if result is None:
             if stopped_at is None:
                 stopped_at = _grade_id(cell) or f"cell {index + 1}"
-            reason = {"timeout": "the notebook ran out of time", "crashed": "the notebook stopped"}.get(end, end)
-            cell.outputs = [nbformat.v4.new_output("error", ename=NOT_RUN, evalue=f"Not run: {reason} before this "
-                                                   "cell.", traceback=[])]
+            cell.outputs = [not_run("this cell")]
             continue
         cell.execution_count = result["execution_count"]
-        cell.outputs = [nbformat.from_dict(o) for o in result["outputs"]]
+        cell.outputs = [_output(o) for o in result["outputs"]]
+        if _is_test(cell) and _HIDDEN.search(cell.source) and not result["failed"]:
+            cell.outputs += _further(outcome.hidden.get(index), not_run)
         if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
             notes.append(f"output of {_grade_id(cell) or f'cell {index + 1}'} was cut to the output limit")
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and any(o.output_type == "error" for o in cell.outputs):
+        if meta.get("solution") and (result["failed"] or any(o.output_type == "error" for o in cell.outputs)):
             notes.append(f"an error in answer cell {meta.get('grade_id')}")
-    if end in {"timeout", "crashed"}:
-        notes.insert(0, f"{detail}, at {stopped_at}; later parts were not run")
+    if outcome.end in {"timeout", "crashed", "needs review"} and stopped_at is not None:
+        notes.insert(0, f"{outcome.detail}, at {stopped_at}; later parts were not run")
+    elif outcome.interrupted:
+        cell = prepared.nb.cells[outcome.interrupted[0]]
+        notes.insert(0, f"{outcome.detail}, at {_grade_id(cell) or f'cell {outcome.interrupted[0] + 1}'}: it was "
+                        "interrupted and the cells after it still ran, as in nbgrader")
     return notes
+
+
+def _output(raw: dict[str, Any]) -> NotebookNode:
+    """One recorded output as a valid nbformat output (whatever the learner's
+    process sent, the autograded notebook stays a notebook)."""
+    kind = raw.get("output_type")
+    if kind == "stream" and raw.get("name") in {"stdout", "stderr"}:
+        return nbformat.v4.new_output("stream", name=raw["name"], text=str(raw.get("text", "")))
+    if kind == "error":
+        return nbformat.v4.new_output("error", ename=str(raw.get("ename", "Error")), evalue=str(raw.get("evalue", "")),
+                                      traceback=[str(t) for t in raw.get("traceback", [])][:50])
+    if kind in {"display_data", "execute_result"} and isinstance(raw.get("data"), dict):
+        data = {str(k): v if isinstance(v, str) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+                for k, v in raw["data"].items()}
+        data = {k: v for k, v in data.items() if k in {"text/plain", "text/html", "image/png", "text/markdown"}}
+        output = nbformat.v4.new_output(kind, data=data or {"text/plain": ""})
+        if kind == "execute_result":
+            count = raw.get("execution_count")
+            output.execution_count = count if isinstance(count, int) else None
+        return output
+    return nbformat.v4.new_output("stream", name="stdout", text="[an output of an unknown kind was dropped]\n")
+
+
+def _further(hidden: dict[str, Any] | None, not_run: Callable[[str], NotebookNode]) -> list[NotebookNode]:
+    """What a test cell's whole run adds when its visible checks passed: its
+    errors (renamed, so feedback can tell them from the visible checks) and
+    anything it wrote to stderr, which fails a test cell in nbgrader too."""
+    if hidden is None:
+        return [not_run("its further checks")]
+    added = []
+    for output in (_output(o) for o in hidden["outputs"]):
+        if output.output_type == "error":
+            added.append(nbformat.v4.new_output("error", ename=FURTHER_CHECK,
+                                                evalue=f"{output.ename}: {output.evalue}",
+                                                traceback=output.traceback))
+        elif output.output_type == "stream" and output.name == "stderr":
+            added.append(output)
+    if hidden["failed"] and not any(o.output_type == "error" for o in added):
+        added.append(nbformat.v4.new_output("error", ename=FURTHER_CHECK, evalue="a further check failed",
+                                            traceback=[]))
+    return added
 
 
 def save_grades(gb: Gradebook, prepared: Prepared | None, learner: str, assignment: str,
@@ -352,43 +441,6 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-@dataclass
-class _Worker:
-    """One grading worker process and the job it is running."""
-
-    number: int
-    process: subprocess.Popen[bytes]
-    log: Any
-    buffer: bytes = b""
-    job: Prepared | None = None
-    results: dict[int, dict[str, Any]] = field(default_factory=dict)
-    ready: bool = False
-    sent: float = 0.0
-
-
-def _start_worker(number: int, ws: Workspace, sandbox_mode: str) -> tuple[_Worker, Sandbox]:
-    scratch = ws.root / "logs" / f"scratch-{number}"
-    command, sandbox = worker_command(ws.course / "datasets", sandbox_mode, scratch)
-    env = {**os.environ, "COPRODUCTION_DATASETS": str(ws.course / "datasets"), "MPLBACKEND": "Agg",
-           "PYTHONUNBUFFERED": "1"}
-    log = open(ws.root / "logs" / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
-    scratch.mkdir(parents=True, exist_ok=True)
-    from coproduction.cohort.worker import die_with_parent
-
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                               cwd=scratch, env=env, start_new_session=True, preexec_fn=die_with_parent)
-    return _Worker(number, process, log), sandbox
-
-
-def _stop(worker: _Worker) -> None:
-    try:
-        os.killpg(worker.process.pid, 9)
-    except (ProcessLookupError, PermissionError):
-        pass
-    worker.process.wait()
-    worker.log.close()
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
@@ -399,13 +451,15 @@ def _timestamp(folder: Path) -> str | None:
 
 
 def autograde(ws: Workspace, assignments: Iterable[str] | None = None, *, workers: int | None = None,
-              timeout: float = 60.0, max_output: int = 20_000, sandbox: str = "auto", force: bool = False,
-              progress: TextIO | None = None, log: Callable[[str], None] = print) -> list[StatusRow]:
+              timeout: float = 60.0, total_timeout: float = 300.0, max_output: int = 20_000, sandbox: str = "auto",
+              force: bool = False, progress: TextIO | None = None, log: Callable[[str], None] = print
+              ) -> list[StatusRow]:
     """Grade every submission in the workspace that is not graded yet.
 
-    A submission counts as graded once its status is final and its file has
-    not changed since; ``force`` grades everything again. Returns the status
-    of every submission graded in this run.
+    ``timeout`` is per cell (as nbgrader's), ``total_timeout`` per
+    submission. A submission counts as graded once its status is final and
+    its file has not changed since; ``force`` grades everything again.
+    Returns the status of every submission graded in this run.
     """
     wanted = list(assignments) if assignments else ws.assignments
     unknown = [a for a in wanted if a not in ws.assignments]
@@ -425,6 +479,10 @@ def autograde(ws: Workspace, assignments: Iterable[str] | None = None, *, worker
     if not queue:
         log("Nothing to grade: every collected submission is already graded (use --force to grade again).")
         return done
+    _, found = worker_command(ws.course / "datasets", sandbox, ws.root / "logs")  # refuses early if required
+    if not found.enabled:
+        log(f"Warning: grading is NOT sandboxed: {found.reason}. Learner code can read and write "
+            "whatever this user can.")
     bar = Progress(len(queue), progress or sys.stderr, enabled=progress is not None)
     with Gradebook(ws.db_url, COURSE_ID) as gb:
         sources = {}
@@ -433,52 +491,32 @@ def autograde(ws: Workspace, assignments: Iterable[str] | None = None, *, worker
                 sources[assignment] = load_source(gb, assignment, ws.source(assignment), ws.release(assignment))
             except MissingEntry:
                 raise CohortError(f"The gradebook has no assignment {assignment!r}; recreate the cohort.") from None
+        running: dict[str, Prepared] = {}
+
+        def finish(row: StatusRow) -> None:
+            ws.set_status(row)
+            done.append(row)
+            bar.update(f"{row.learner}/{row.assignment}: {row.status}")
+
+        def next_job() -> tuple[str, list[Step]] | None:
+            while queue:
+                learner, assignment = queue.pop(0)
+                job = _begin(ws, gb, sources[assignment], learner, assignment, finish)
+                if job is not None:
+                    running[f"{learner}/{assignment}"] = job
+                    return f"{learner}/{assignment}", plan(job)
+            return None
+
+        def ended(key: str, outcome: Outcome) -> None:
+            _complete(ws, gb, running.pop(key), outcome, finish)
+
         count = max(1, min(workers or os.cpu_count() or 1, len(queue)))
-        pool: list[_Worker] = []
-        selector = selectors.DefaultSelector()
+        pool = Pool(count, ws.course / "datasets", sandbox, ws.root / "logs", timeout=timeout, total=total_timeout,
+                    max_output=max_output)
         try:
-            for number in range(count):
-                worker, found = _start_worker(number, ws, sandbox)
-                pool.append(worker)
-                selector.register(worker.process.stdout, selectors.EVENT_READ, worker)  # type: ignore[arg-type]
-            if not found.enabled:
-                log(f"Warning: grading is NOT sandboxed: {found.reason}. Learner code can read and write "
-                    "whatever this user can.")
-
-            def finish(row: StatusRow) -> None:
-                ws.set_status(row)
-                done.append(row)
-                bar.update(f"{row.learner}/{row.assignment}: {row.status}")
-
-            while queue or any(w.job for w in pool):
-                for worker in pool:
-                    while worker.ready and worker.job is None and queue:
-                        learner, assignment = queue.pop(0)
-                        job = _begin(ws, gb, sources[assignment], learner, assignment, finish)
-                        if job is not None:
-                            worker.job, worker.results, worker.sent = job, {}, time.monotonic()
-                            message = {"job": f"{learner}/{assignment}", "cells": job.code_cells,
-                                       "timeout": timeout, "max_output": max_output}
-                            worker.process.stdin.write(json.dumps(message).encode() + b"\n")  # type: ignore[union-attr]
-                            worker.process.stdin.flush()  # type: ignore[union-attr]
-                if not queue and not any(w.job for w in pool):
-                    break
-                for key, _ in selector.select(timeout=1.0):
-                    worker = key.data
-                    chunk = os.read(key.fd, 1 << 20)
-                    if not chunk:
-                        selector.unregister(key.fileobj)
-                        replacement = _worker_died(ws, gb, worker, finish, sandbox, pool)
-                        selector.register(replacement.process.stdout, selectors.EVENT_READ, replacement)  # type: ignore[arg-type]
-                        continue
-                    worker.buffer += chunk
-                    *lines, worker.buffer = worker.buffer.split(b"\n")
-                    for line in lines:
-                        _handle(ws, gb, worker, json.loads(line), finish)
-        finally:
-            for worker in pool:
-                _stop(worker)
-            selector.close()
+            pool.run(ended, next_job)
+        except WorkerStartError as err:
+            raise CohortError(str(err)) from None
     return done
 
 
@@ -500,42 +538,23 @@ def _begin(ws: Workspace, gb: Gradebook, source: SourceNotebook, learner: str, a
     return prepared
 
 
-def _handle(ws: Workspace, gb: Gradebook, worker: _Worker, event: dict[str, Any],
-            finish: Callable[[StatusRow], None]) -> None:
-    if "ready" in event:
-        worker.ready = True
-        return
-    job = worker.job
-    if job is None or event.get("job") != f"{job.learner}/{job.assignment}":
-        return
-    if "cell" in event:
-        worker.results[event["cell"]["index"]] = event["cell"]
-        return
-    _complete(ws, gb, job, worker.results, event["end"], event.get("detail", ""), event.get("seconds", 0.0),
-              finish)
-    worker.job = None
-
-
-def _complete(ws: Workspace, gb: Gradebook, job: Prepared, results: dict[int, dict[str, Any]], end: str,
-              detail: str, seconds: float, finish: Callable[[StatusRow], None]) -> None:
-    notes = job.notes + apply_results(job, results, end, detail)
+def _complete(ws: Workspace, gb: Gradebook, job: Prepared, outcome: Outcome,
+              finish: Callable[[StatusRow], None]) -> None:
+    notes = job.notes + apply_results(job, outcome)
     _atomic_write(ws.autograded(job.learner, job.assignment) / f"{job.assignment}.ipynb", job.nb)
     score, max_score = save_grades(gb, job, job.learner, job.assignment, job.timestamp)
-    status = "graded" if end == "finished" else end
-    finish(StatusRow(job.learner, job.assignment, status, detail, notes, score, max_score, job.digest, seconds))
-
-
-def _worker_died(ws: Workspace, gb: Gradebook, worker: _Worker, finish: Callable[[StatusRow], None],
-                 sandbox: str, pool: list[_Worker]) -> _Worker:
-    """A worker process ended (it should not): record its job as crashed and start another."""
-    if not worker.ready:
-        _stop(worker)
-        log = (ws.root / "logs" / f"worker-{worker.number}.log").read_text(errors="replace")[-1500:]
-        raise CohortError(f"A grading worker could not start. Its log ends:\n{log}")
-    if worker.job is not None:
-        _complete(ws, gb, worker.job, worker.results, "crashed", "the grading worker stopped unexpectedly",
-                  time.monotonic() - worker.sent, finish)
-    _stop(worker)
-    replacement, _ = _start_worker(worker.number, ws, sandbox)
-    pool[pool.index(worker)] = replacement
-    return replacement
+    review = list(job.review)
+    if outcome.tampered:
+        review.append("replaced, while it ran: " + ", ".join(sorted(set(outcome.tampered))[:6]))
+    if outcome.end == "needs review":
+        review.append(outcome.detail)
+    status = outcome.end
+    if status == "finished":
+        status = "timeout" if outcome.interrupted else "graded"
+    detail = "" if status in {"graded", "needs review"} else outcome.detail
+    if review:
+        if status not in {"graded", "needs review"}:
+            notes.insert(0, f"{status}: {detail}")
+        status, detail = "needs review", "needs review: " + "; ".join(review)
+    finish(StatusRow(job.learner, job.assignment, status, detail, notes, score, max_score, job.digest,
+                     outcome.seconds))

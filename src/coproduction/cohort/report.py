@@ -130,6 +130,8 @@ def write_report(ws: Workspace, out: Path) -> Path:
     waiting = grades[grades["needs_manual_grade"] & (grades["kind"] == "written")][["learner", "assignment", "part"]]
     counts = statuses.groupby(["assignment", "status"]).size().unstack(fill_value=0) if len(statuses) else statuses
     rates = part_pass_rates(grades)
+    review = statuses[statuses["status"] == "needs review"][["learner", "assignment", "score", "detail"]]
+    review = review.assign(reason=review["detail"].str.removeprefix("needs review: ")).drop(columns="detail")
     sections = [
         "<h2>Score distribution per assignment</h2>",
         _distribution_figure(scores, maxima) if len(grades) else "<p>No grades yet.</p>",
@@ -141,6 +143,12 @@ def write_report(ws: Workspace, out: Path) -> Path:
         "<h2>Completion by learner</h2>",
         _table(completion, "Each learner's status per assignment"),
         _table(counts, "Submissions by status") if len(statuses) else "",
+        "<h2>Submissions that need a trainer's review</h2>",
+        "<p>Their code reached into the grading itself (its checks, IPython, Python's builtins, the course's "
+        "package, /proc or the grader's channel). They are scored, but look at each before you trust its "
+        "score: open the autograded notebook in Formgrader.</p>",
+        (_table(review.set_index("learner"), f"{len(review)} submission(s) to review")
+         if len(review) else "<p>None.</p>"),
         "<h2>Written answers waiting for a trainer</h2>",
         (_table(waiting.set_index("learner"), f"{len(waiting)} written answer(s) to mark in Formgrader")
          if len(waiting) else "<p>None: every written answer has been marked.</p>"),

@@ -1,13 +1,20 @@
 """Where learners' code runs while it is graded: a bubblewrap sandbox.
 
-Inside it, learner code sees the operating system's programs and libraries
-and this Python environment read-only, the course's package and datasets
-read-only, and one empty scratch folder (in memory) it may write to. It does
-not see the cohort workspace (gradebook, submissions, feedback), the
-instructor notebooks, the repository, or anyone's home folder; it has no
-network and its own process and IPC namespaces. Bubblewrap is the Debian
-package ``bubblewrap`` (``make install`` and ``.ci/run`` install it where
-they can).
+Inside it, learner code runs as an unprivileged user (``nobody``) with no
+capabilities at all, in its own user, process, IPC, network and mount
+namespaces. It sees the operating system's programs and libraries, this
+Python environment, the course's package and datasets, all read-only, and
+two small scratch folders in memory it may write to (``/tmp``, 256 MB, and
+``/dev/shm``, 16 MB); the root of the tree and ``/dev`` are read-only too.
+With no capability it cannot mount, unmount or remount anything, so the
+read-only binds stay read-only and ``/proc`` stays its own; it cannot make
+a user namespace of its own to gain capabilities there (``--disable-userns``).
+It does not see the cohort workspace (gradebook, submissions, feedback), the
+instructor notebooks, the repository, or anyone's home folder, and it has no
+network. The grading worker is the first process of its process namespace
+(``--as-pid-1``): no other process there holds the worker's channels or log,
+and a learner's code cannot signal it to death. Bubblewrap is the Debian package ``bubblewrap`` (``make install``
+and ``.ci/run`` install it where they can).
 
 Where bubblewrap cannot run, :func:`worker_command` falls back to a plain
 process with a scratch folder and resource limits, and :func:`status` says
@@ -16,6 +23,7 @@ plainly what that does not protect.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SandboxError", "Sandbox", "status", "available", "worker_command", "SCRATCH"]
+__all__ = ["SandboxError", "Sandbox", "status", "available", "worker_command", "SCRATCH", "Cgroup"]
 
 #: The learner's working folder inside the sandbox; /tmp is emptied after each job.
 SCRATCH = Path("/tmp/work")
@@ -62,9 +70,17 @@ def _python_paths() -> list[Path]:
     return kept
 
 
+#: The sandbox's user and group: ``nobody``, never root inside or out.
+NOBODY = 65534
+SCRATCH_SIZE = 256 * 1024**2
+SHM_SIZE = 16 * 1024**2
+
+
 def _bwrap_args(datasets: Path) -> list[str]:
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(NOBODY),
+            "--gid", str(NOBODY), "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--as-pid-1",
+            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+            "--size", str(SHM_SIZE), "--tmpfs", "/dev/shm", "--size", str(SCRATCH_SIZE), "--tmpfs", "/tmp",
             "--dir", str(SCRATCH), "--ro-bind", str(datasets.resolve()), "/data"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         top = Path("/") / name
@@ -75,7 +91,8 @@ def _bwrap_args(datasets: Path) -> list[str]:
     for path in _python_paths():
         if not path.is_relative_to("/usr"):
             args += ["--ro-bind", str(path), str(path)]
-    args += ["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", str(SCRATCH),
+    args += ["--remount-ro", "/dev", "--remount-ro", "/",
+             "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", str(SCRATCH),
              "--setenv", "COPRODUCTION_DATASETS", "/data", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
              "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "LANG", "C.UTF-8",
              "--chdir", str(SCRATCH)]
@@ -106,20 +123,96 @@ def available() -> bool:
     return status().enabled
 
 
-def worker_command(datasets: Path, mode: str, scratch: Path) -> tuple[list[str], Sandbox]:
-    """The command that starts one grading worker.
+def worker_command(datasets: Path, mode: str, scratch: Path, control: int = 0) -> tuple[list[str], Sandbox]:
+    """The command that starts one grading worker, whose control socket is
+    descriptor ``control``.
 
     ``mode`` is ``"auto"`` (sandbox if possible), ``"required"`` (raise
     :class:`SandboxError` if not) or ``"off"``. ``scratch`` is the worker's
     own scratch folder when it is not sandboxed.
     """
-    worker = [sys.executable, "-m", "coproduction.cohort.worker"]
+    worker = [sys.executable, "-m", "coproduction.cohort.worker", "--control", str(control)]
     if mode not in {"auto", "required", "off"}:
         raise ValueError(f"sandbox must be auto, required or off, not {mode!r}")
     found = status() if mode != "off" else Sandbox(False, "turned off with --sandbox off")
     if found.enabled:
         return [*_bwrap_args(datasets), *worker, "--workdir", str(SCRATCH), "--wipe", "/tmp",
-                "--sandboxed"], found
+                "--wipe", "/dev/shm", "--sandboxed"], found
     if mode == "required":
         raise SandboxError(f"grading must be sandboxed but {found.reason}")
     return [*worker, "--workdir", str(scratch / "work")], found
+
+
+CGROUPS = Path("/sys/fs/cgroup")
+
+
+class Cgroup:
+    """A control group capping the processes and memory of one worker's
+    sandbox, all its processes together, where this user may make one (as
+    root, or in a delegated cgroup). Elsewhere :meth:`create` returns None
+    and the worker's own limits do the job: a per-process memory limit,
+    ``RLIMIT_NPROC`` (which Linux does not apply to root, hence this) and a
+    watch on the memory all the job's processes hold."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    @classmethod
+    def create(cls, name: str, processes: int, memory: int) -> Cgroup | None:
+        settings = {"pids": {"pids.max": processes},
+                    "memory": {"memory.max": memory, "memory.limit_in_bytes": memory, "memory.swap.max": 0}}
+        made: list[Path] = []
+        try:
+            for line in Path("/proc/self/cgroup").read_text().splitlines():
+                number, controllers, where = line.split(":", 2)
+                wanted = [c for c in controllers.split(",") if c in settings]
+                if number == "0" and not controllers:  # the unified (v2) hierarchy
+                    available_here = (CGROUPS / where.lstrip("/") / "cgroup.controllers")
+                    wanted = [c for c in settings if available_here.is_file()
+                              and c in available_here.read_text().split()]
+                    base = CGROUPS / where.lstrip("/")
+                elif wanted:
+                    base = CGROUPS / wanted[0] / where.lstrip("/")
+                else:
+                    continue
+                if not wanted or not os.access(base, os.W_OK):
+                    continue
+                folder = base / name
+                folder.mkdir(exist_ok=True)
+                made.append(folder)
+                for controller in wanted:
+                    for key, value in settings[controller].items():
+                        if (folder / key).exists():
+                            (folder / key).write_text(str(value))
+        except (OSError, ValueError):
+            for folder in made:
+                _rmdir(folder)
+            return None
+        keys = {p.name for folder in made for p in folder.iterdir()}
+        if not made or "pids.max" not in keys:
+            for folder in made:
+                _rmdir(folder)
+            return None
+        return cls(made)
+
+    def join(self) -> None:
+        """Move the calling process (and so everything it starts) into the group."""
+        for folder in self.folders:
+            (folder / "cgroup.procs").write_text(str(os.getpid()))
+
+    def remove(self) -> None:
+        for folder in self.folders:
+            _rmdir(folder)
+
+
+def _rmdir(folder: Path) -> None:
+    for _ in range(50):  # a process that has just been killed may still be leaving
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            import time
+
+            time.sleep(0.02)

@@ -38,7 +38,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 
 #: Statuses after which a submission is not graded again unless it changes.
-FINAL = frozenset({"graded", "timeout", "crashed", "unreadable", "missing", "wrong notebook"})
+FINAL = frozenset({"graded", "needs review", "timeout", "crashed", "unreadable", "missing", "wrong notebook"})
 
 
 class CohortError(ValueError):

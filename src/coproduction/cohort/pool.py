@@ -1,0 +1,394 @@
+"""The host's side of grading: a pool of workers and, for each submission,
+the conversation with the learner's process.
+
+The host decides what runs and in which order, one cell at a time, and
+reads every answer as untrusted (:mod:`coproduction.cohort.channel`):
+
+1. every cell a learner can see runs in notebook order: setup cells, answer
+   cells, and the visible part of each test cell (what Validate runs);
+2. only then are the test cells run again whole, hidden tests included, in
+   notebook order: by then no answer cell is left to run, so no learner code
+   can print, keep or pass on a hidden test through its outputs.
+
+Each cell has its own time limit (as nbgrader's), with a cap on the whole
+submission on top. A learner's process that answers out of turn, with a
+wrong token, or with anything that is not an answer, has written into the
+grader's channel: its job ends and is marked for a trainer's review. A
+worker that says something malformed, or dies, costs only the job it was
+running; the pool starts another worker and goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import selectors
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from coproduction.cohort.channel import LineReader, ProtocolError, encode, receive_control, send_control
+from coproduction.cohort.sandbox import Cgroup, Sandbox, worker_command
+
+__all__ = ["Step", "Outcome", "Pool", "WorkerStartError"]
+
+#: Seconds a worker has to report the end of a job it was asked to stop.
+STOP_GRACE = 10.0
+#: Seconds a new worker has to import everything and say it is ready.
+START_GRACE = 120.0
+#: Seconds an interrupted cell has to stop before its whole job is stopped.
+INTERRUPT_GRACE = 5.0
+
+
+class WorkerStartError(RuntimeError):
+    """A grading worker could not start; the message ends with its log."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One cell to run: ``index`` in the notebook; ``hidden`` for a test cell's
+    second, whole run."""
+
+    index: int
+    source: str
+    hidden: bool = False
+
+
+@dataclass
+class Outcome:
+    """What happened to one submission's run."""
+
+    end: str  # finished, timeout, crashed or needs review
+    detail: str = ""
+    results: dict[int, dict[str, Any]] = field(default_factory=dict)  # visible runs, by cell index
+    hidden: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole test-cell runs
+    tampered: list[str] = field(default_factory=list)  # what the learner's code replaced
+    interrupted: list[int] = field(default_factory=list)  # cells stopped at their time limit
+    seconds: float = 0.0
+
+
+@dataclass
+class _Job:
+    key: Any
+    steps: list[Step]
+    channel: socket.socket
+    reader: LineReader
+    started: float
+    total_deadline: float
+    outcome: Outcome = field(default_factory=lambda: Outcome("finished"))
+    position: int = -1
+    nonce: str = ""
+    deadline: float = 0.0
+    stopping: float = 0.0  # when the worker was asked to stop the job
+    interrupting: bool = False  # the running cell was interrupted at its time limit
+    closed: bool = False
+
+
+class _Worker:
+    def __init__(self, number: int, process: subprocess.Popen[bytes], control: socket.socket, log: Any,
+                 cgroup: Cgroup | None) -> None:
+        self.number, self.process, self.control, self.log, self.cgroup = number, process, control, log, cgroup
+        self.ready = False
+        self.started = time.monotonic()
+        self.job: _Job | None = None
+
+
+class Pool:
+    """``count`` grading workers and the jobs they run.
+
+    ``submit(key, steps)`` queues a job; :meth:`run` runs them all and calls
+    ``done(key, outcome)`` as each ends (in the host process, so it may write
+    to the gradebook).
+    """
+
+    def __init__(self, count: int, datasets: Path, sandbox: str, logs: Path, *, timeout: float, total: float,
+                 max_output: int) -> None:
+        self.count, self.datasets, self.sandbox_mode, self.logs = count, datasets, sandbox, logs
+        self.timeout, self.total, self.max_output = timeout, total, max_output
+        self.queue: list[tuple[Any, list[Step]]] = []
+        self.workers: list[_Worker] = []
+        self.selector = selectors.DefaultSelector()
+        self.sandbox: Sandbox | None = None
+
+    # Workers -------------------------------------------------------------
+    def _start(self, number: int) -> _Worker:
+        scratch = self.logs / f"scratch-{number}"
+        scratch.mkdir(parents=True, exist_ok=True)
+        host_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command, self.sandbox = worker_command(self.datasets, self.sandbox_mode, scratch, control=0)
+        env = {**os.environ, "COPRODUCTION_DATASETS": str(self.datasets), "MPLBACKEND": "Agg",
+               "PYTHONUNBUFFERED": "1"}
+        log = open(self.logs / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
+        from coproduction.cohort.worker import LIMITS, die_with_parent
+
+        cgroup = Cgroup.create(f"coproduction-{os.getpid()}-{number}", LIMITS.processes,
+                               LIMITS.memory_total + 1024**3)  # the worker's own memory on top
+
+        def before_exec() -> None:
+            die_with_parent()
+            if cgroup is not None:
+                cgroup.join()
+
+        process = subprocess.Popen(command, stdin=worker_end, stdout=log, stderr=log, cwd=scratch, env=env,
+                                   start_new_session=True, preexec_fn=before_exec)
+        worker_end.close()
+        worker = _Worker(number, process, host_end, log, cgroup)
+        self.selector.register(host_end, selectors.EVENT_READ, ("control", worker))
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        try:
+            self.selector.unregister(worker.control)
+        except (KeyError, ValueError):
+            pass
+        try:
+            os.killpg(worker.process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        worker.process.wait()
+        worker.control.close()
+        worker.log.close()
+        if worker.cgroup is not None:
+            worker.cgroup.remove()
+
+    def _replace(self, worker: _Worker, end: str, detail: str) -> None:
+        """A worker failed: its job (if any) ends as ``end``; a fresh worker takes its place."""
+        if not worker.ready:
+            self._stop(worker)
+            log = (self.logs / f"worker-{worker.number}.log").read_text(errors="replace")[-1500:]
+            raise WorkerStartError(f"A grading worker could not start. Its log ends:\n{log}")
+        job = worker.job
+        self._stop(worker)
+        self.workers[self.workers.index(worker)] = self._start(worker.number)
+        if job is not None:
+            if job.outcome.end == "finished":
+                job.outcome.end, job.outcome.detail = end, detail
+            self._finish(job)
+
+    # Jobs ----------------------------------------------------------------
+    def submit(self, key: Any, steps: list[Step]) -> None:
+        self.queue.append((key, steps))
+
+    def _begin(self, worker: _Worker, key: Any, steps: list[Step]) -> None:
+        host_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        now = time.monotonic()
+        limit = 8 * self.max_output + 65536 * 4  # an answer's JSON: escapes and base64 figures included
+        job = _Job(key, steps, host_end, LineReader(limit, "the notebook's process"), now, now + self.total)
+        try:
+            send_control(worker.control, {"job": str(key), "max_output": self.max_output}, [child_end.fileno()])
+        except OSError:
+            child_end.close()
+            host_end.close()
+            self.queue.insert(0, (key, steps))
+            self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
+            return
+        child_end.close()
+        worker.job = job
+        host_end.setblocking(False)
+        self.selector.register(host_end, selectors.EVENT_READ, ("job", worker))
+        self._next_step(worker, job)
+
+    def _next_step(self, worker: _Worker, job: _Job) -> None:
+        job.position += 1
+        if job.position >= len(job.steps):
+            self._send(worker, job, {"exit": True})
+            job.deadline = 0.0
+            return
+        step = job.steps[job.position]
+        job.interrupting = False
+        job.nonce = secrets.token_hex(8)
+        job.deadline = min(time.monotonic() + self.timeout, job.total_deadline)
+        self._send(worker, job, {"run": step.index, "source": step.source, "nonce": job.nonce, "restore": step.hidden})
+
+    def _send(self, worker: _Worker, job: _Job, message: dict[str, Any]) -> None:
+        try:
+            job.channel.setblocking(True)
+            job.channel.settimeout(5)
+            job.channel.sendall(encode(message) + b"\n")
+            job.channel.setblocking(False)
+        except OSError:  # the learner's process has gone or stopped reading: the worker will say why
+            self._close_channel(job)
+
+    def _close_channel(self, job: _Job) -> None:
+        if not job.closed:
+            job.closed = True
+            try:
+                self.selector.unregister(job.channel)
+            except (KeyError, ValueError):
+                pass
+            job.channel.close()
+
+    def _answer(self, worker: _Worker, job: _Job, message: dict[str, Any]) -> None:
+        """One answer from the learner's process, checked against what was asked."""
+        if job.position >= len(job.steps) or job.position < 0:
+            raise ProtocolError("the notebook's process answered after its last cell")
+        step = job.steps[job.position]
+        if message.get("ran") != step.index or message.get("nonce") != job.nonce:
+            raise ProtocolError(f"the notebook's process answered for a cell it was not running "
+                                f"({str(message.get('ran'))[:20]!r} while cell {step.index + 1} ran)")
+        outputs, count = message.get("outputs"), message.get("count")
+        if (not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs)
+                or not isinstance(count, int) or not isinstance(message.get("failed"), bool)):
+            raise ProtocolError("the notebook's process sent an answer of the wrong shape")
+        tampered = message.get("tampered") or []
+        if isinstance(tampered, list):
+            job.outcome.tampered += [str(t)[:120] for t in tampered]
+        record = {"index": step.index, "execution_count": count, "outputs": outputs,
+                  "failed": message["failed"]}
+        (job.outcome.hidden if step.hidden else job.outcome.results)[step.index] = record
+        self._next_step(worker, job)
+
+    def _stop_job(self, worker: _Worker, job: _Job, end: str, detail: str) -> None:
+        if job.outcome.end == "finished":
+            job.outcome.end, job.outcome.detail = end, detail
+        self._close_channel(job)
+        if not job.stopping:
+            job.stopping = time.monotonic()
+            try:
+                send_control(worker.control, {"stop": str(job.key)})
+            except OSError:
+                self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
+
+    def _end(self, worker: _Worker, message: dict[str, Any]) -> None:
+        """The worker reports that a job's processes are all gone."""
+        job = worker.job
+        if job is None or message.get("end") != str(job.key):
+            raise ProtocolError("the grading worker reported the end of a job it was not running")
+        self._close_channel(job)
+        outcome = job.outcome
+        reason, signum, code = str(message.get("reason", "")), message.get("signal"), message.get("exit")
+        complete = len(outcome.results) + len(outcome.hidden) == len(job.steps)
+        if outcome.end == "finished" and reason and reason != "stopped":
+            outcome.end, outcome.detail = "crashed", f"stopped: {reason}"
+        elif outcome.end == "finished" and not complete:
+            outcome.end = "crashed"
+            if isinstance(signum, int) and signum:
+                import signal as signals
+
+                name = signals.Signals(signum).name if signum in signals.Signals._value2member_map_ else "?"
+                outcome.detail = f"the Python process was killed by signal {signum} ({name})"
+            else:
+                outcome.detail = f"the Python process exited early (code {code})"
+        worker.job = None
+        self._finish(job)
+        if not message.get("clean", True):  # the worker is restarting to get a clean scratch folder
+            self._replace(worker, "crashed", "")
+
+    def _finish(self, job: _Job) -> None:
+        self._close_channel(job)
+        job.outcome.seconds = time.monotonic() - job.started
+        self.done(job.key, job.outcome)
+
+    # The loop --------------------------------------------------------------
+    def run(self, done: Callable[[Any, Outcome], None], prepare: Callable[[], tuple[Any, list[Step]] | None]
+            ) -> None:
+        """Grade until ``prepare`` has nothing more to give and every job has ended.
+
+        ``prepare()`` returns the next job's key and steps (or None when
+        there are no more); it is called only when a worker is free, so a
+        submission is read just before it runs."""
+        self.done = done
+        self.workers = [self._start(n) for n in range(self.count)]
+        exhausted = False
+        try:
+            while True:
+                for worker in list(self.workers):
+                    while worker.ready and worker.job is None and not exhausted:
+                        nxt = self.queue.pop(0) if self.queue else prepare()
+                        if nxt is None:
+                            exhausted = True
+                            break
+                        self._begin(worker, *nxt)
+                if exhausted and not any(w.job for w in self.workers):
+                    return
+                for key, _ in self.selector.select(timeout=self._wait()):
+                    kind, worker = key.data
+                    if kind == "control":
+                        self._on_control(worker)
+                    elif worker.job is not None and key.fileobj is worker.job.channel:
+                        self._on_job(worker, worker.job)
+                self._check_deadlines()
+        finally:
+            for worker in self.workers:
+                if worker.job is not None:
+                    self._close_channel(worker.job)
+                self._stop(worker)
+            self.selector.close()
+
+    def _wait(self) -> float:
+        now = time.monotonic()
+        times = [w.job.deadline for w in self.workers if w.job and w.job.deadline and not w.job.stopping]
+        times += [w.job.stopping + STOP_GRACE for w in self.workers if w.job and w.job.stopping]
+        return max(0.0, min([*times, now + 1.0]) - now)
+
+    def _on_control(self, worker: _Worker) -> None:
+        try:
+            message, fds = receive_control(worker.control, "the grading worker")
+        except ProtocolError as err:
+            self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
+            return
+        except OSError:
+            message, fds = None, []
+        for fd in fds:
+            os.close(fd)
+        if message is None:
+            self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
+        elif "ready" in message and not worker.ready:
+            worker.ready = True
+        elif "end" in message:
+            try:
+                self._end(worker, message)
+            except ProtocolError as err:
+                self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
+        else:
+            self._replace(worker, "crashed", "the grading worker sent a message out of turn")
+
+    def _on_job(self, worker: _Worker, job: _Job) -> None:
+        try:
+            chunk = job.channel.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:  # the learner's process has ended; the worker will report how
+            self._close_channel(job)
+            return
+        try:
+            for message in job.reader.feed(chunk):
+                if job.stopping or job.closed:
+                    break
+                self._answer(worker, job, message)
+        except ProtocolError as err:
+            self._stop_job(worker, job, "needs review",
+                           f"the notebook wrote into the grader's channel: {err}")
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            job = worker.job
+            if job is None:
+                continue
+            if job.stopping and now > job.stopping + STOP_GRACE:
+                self._replace(worker, "crashed", "the grading worker did not stop in time")
+            elif not job.stopping and job.deadline and now >= job.deadline:
+                if job.position >= len(job.steps):  # every cell answered; the process would not end
+                    self._stop_job(worker, job, "finished", "")
+                elif now >= job.total_deadline:
+                    self._stop_job(worker, job, "timeout", f"stopped after {self.total:g} seconds for the whole notebook")
+                elif job.interrupting:
+                    self._stop_job(worker, job, "timeout", f"stopped after {self.timeout:g} seconds in one cell, "
+                                                           "which did not respond to an interrupt")
+                else:  # as nbgrader does: interrupt the cell, record the error, run the rest
+                    job.interrupting = True
+                    job.outcome.detail = f"stopped after {self.timeout:g} seconds in one cell"
+                    job.outcome.interrupted.append(job.steps[job.position].index)
+                    job.deadline = min(now + INTERRUPT_GRACE, job.total_deadline)
+                    try:
+                        send_control(worker.control, {"interrupt": str(job.key)})
+                    except OSError:
+                        self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
+            elif not worker.ready and now > worker.started + START_GRACE:
+                self._replace(worker, "crashed", "the grading worker did not start in time")

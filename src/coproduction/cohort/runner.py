@@ -1,0 +1,285 @@
+"""The learner's process: runs a submission's cells one at a time, as the
+host sends them, in an IPython shell, and answers each with its outputs.
+
+This is the only code that shares a process with a learner's code, so it is
+written to be easy to check rather than clever:
+
+* whether a cell failed is read from IPython's execution result, not from
+  what was displayed, so replacing IPython's traceback display hides nothing;
+* each cell arrives with a fresh random token and its answer must carry it;
+  the host refuses answers for cells it has not sent;
+* the test cells' second, whole run (hidden tests included) starts with
+  Python's builtins as they were before any learner code ran;
+* after each cell it notes whether the learner's code has replaced builtins,
+  parts of IPython the grading relies on, or the course package's functions
+  (the host then asks a trainer to review the submission);
+* magics behave as in a kernel: ``%matplotlib inline`` draws into the
+  outputs, ``%time`` and ``!command`` print into them.
+
+Learner code runs in this process, as in nbgrader and Otter-Grader, so a
+determined learner can still lie about their own results from inside it;
+what they cannot do is reach the worker, other learners, the gradebook or
+the trainer's machine (see :mod:`coproduction.cohort.sandbox`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import socket
+import sys
+from typing import Any
+
+__all__ = ["make_shell", "serve", "Recorder"]
+
+# Bound now, before any learner code runs: the runner keeps using these even
+# if a learner rebinds the module attributes.
+_dumps, _loads = json.dumps, json.loads
+
+
+class Recorder:
+    """Collects one cell's outputs in nbformat's shape, keeping at most
+    ``limit`` characters of text and saying how much it dropped."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.outputs: list[dict[str, Any]] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def start(self) -> None:
+        self.outputs, self.kept, self.dropped = [], 0, 0
+
+    def _room(self, text: str) -> str:
+        room = max(self.limit - self.kept, 0)
+        self.dropped += max(len(text) - room, 0)
+        text = text[:room]
+        self.kept += len(text)
+        return text
+
+    def stream(self, name: str, text: str) -> None:
+        text = self._room(text)
+        if not text:
+            return
+        last = self.outputs[-1] if self.outputs else None
+        if last and last["output_type"] == "stream" and last["name"] == name:
+            last["text"] += text
+        else:
+            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+
+    def bundle(self, kind: str, data: dict[str, Any], metadata: dict[str, Any] | None,
+               count: int | None = None) -> None:
+        try:
+            data = {str(k): v if isinstance(v, (str, dict, list)) else str(v) for k, v in dict(data).items()}
+            size = len(_dumps(data, default=str))
+        except Exception:  # a display whose data cannot be recorded is noted, not fatal
+            data, size = {"text/plain": "[a display that could not be recorded]"}, 0
+        if self.kept + size > self.limit:
+            self.dropped += size
+            data = {"text/plain": f"[a display of {size:,} characters was not kept]"}
+        else:
+            self.kept += size
+        output: dict[str, Any] = {"output_type": kind, "data": data, "metadata": {}}
+        if kind == "execute_result":
+            output["execution_count"] = count
+        self.outputs.append(output)
+
+    def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
+        traceback = [self._room(str(line)) for line in list(traceback)[-50:]]
+        self.outputs.append({"output_type": "error", "ename": str(ename), "evalue": self._room(str(evalue)),
+                             "traceback": traceback})
+
+    def finish(self) -> list[dict[str, Any]]:
+        if self.dropped:  # on stdout: nbgrader fails a test cell that writes to stderr
+            self.outputs.append({"output_type": "stream", "name": "stdout",
+                                 "text": f"\n[output limit: {self.dropped:,} characters not kept]\n"})
+        return self.outputs
+
+
+RECORDER = Recorder(0)
+
+
+class _Stream:
+    """A text stream that records into the current cell's outputs."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        RECORDER.stream(self.name, str(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("this stream has no file descriptor")
+
+
+def make_shell() -> Any:
+    """An IPython shell whose outputs, results and errors are recorded."""
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class Hook(DisplayHook):
+        def start_displayhook(self) -> None:
+            pass
+
+        def write_output_prompt(self) -> None:
+            pass
+
+        def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
+            RECORDER.bundle("execute_result", format_dict, md_dict, self.prompt_count)
+
+        def finish_displayhook(self) -> None:
+            pass
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data: dict, metadata: dict | None = None, *args: Any, **kwargs: Any) -> None:
+            RECORDER.bundle("display_data", data, metadata)
+
+        def clear_output(self, wait: bool = False) -> None:
+            pass
+
+    class Shell(InteractiveShell):
+        displayhook_class = Hook
+        display_pub_class = Publisher
+
+        def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
+            RECORDER.error(getattr(etype, "__name__", str(etype)), str(evalue), list(stb))
+
+        def enable_gui(self, gui: str | None = None) -> None:
+            # A kernel's %matplotlib inline needs no event loop; there is no screen here.
+            if gui not in (None, "inline"):
+                raise RuntimeError(f"%matplotlib {gui} needs a screen; use %matplotlib inline")
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "NoColor"
+    config.InteractiveShell.autocall = 0
+    return Shell.instance(config=config)
+
+
+# What grading relies on, as the process holds it before any learner code runs.
+_SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback",
+                  "_showtraceback", "transform_cell", "system", "system_piped")
+
+
+def _course_functions() -> dict[str, int]:
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if module is not None and (name == "coproduction" or name.startswith("coproduction.")):
+            for attr, value in list(vars(module).items()):
+                if callable(value) and not attr.startswith("__"):
+                    found[f"{name}.{attr}"] = id(getattr(value, "__code__", value))
+            found[f"sys.modules[{name!r}]"] = id(module)
+    return found
+
+
+def snapshot(shell: Any) -> dict[str, int]:
+    """Identities of the objects whose replacement would let a learner
+    change how their own work is checked."""
+    marks = {f"builtins.{k}": id(v) for k, v in vars(builtins).items() if not k.startswith("_")}
+    marks.update({f"IPython shell.{m}": id(getattr(type(shell), m, None)) for m in _SHELL_METHODS})
+    marks.update({f"IPython shell.{m} (on the instance)": 0 for m in _SHELL_METHODS})
+    marks["IPython shell.displayhook"] = id(shell.displayhook)
+    marks["IPython shell.display_pub"] = id(shell.display_pub)
+    marks["sys.displayhook"] = id(sys.displayhook)
+    marks.update(_course_functions())
+    return marks
+
+
+def changed(shell: Any, before: dict[str, int]) -> list[str]:
+    """What the learner's code replaced since ``before`` (a :func:`snapshot`)."""
+    now = snapshot(shell)
+    for method in _SHELL_METHODS:  # assigning on the instance shadows the class's method
+        if method in vars(shell):
+            now[f"IPython shell.{method} (on the instance)"] = id(vars(shell)[method])
+    return sorted(name for name, ident in before.items() if now.get(name, -1) != ident)
+
+
+def serve(shell: Any, channel: socket.socket, max_output: int) -> None:
+    """Run cells as the host sends them on ``channel`` until it says exit."""
+    RECORDER.limit = max_output
+    reader = channel.makefile("rb")
+    send = channel.sendall
+    before = snapshot(shell)
+    pristine = dict(vars(builtins))
+    reported: set[str] = set()
+    count = 0
+    for line in reader:
+        order = _loads(line)
+        if "run" not in order:
+            break
+        count += 1
+        if order.get("restore"):  # the further checks run with Python's own builtins, whatever the answers rebound
+            table = vars(builtins)
+            for name in [n for n in table if n not in pristine and not n.startswith("_")]:
+                del table[name]
+            table.update(pristine)
+        RECORDER.start()
+        shell.execution_count = count
+        result = shell.run_cell(order["source"], store_history=True)
+        error = result.error_before_exec or result.error_in_exec
+        outputs = RECORDER.finish()
+        if error is not None and not any(o["output_type"] == "error" for o in outputs):
+            # The display of the error was suppressed; the failure still counts.
+            outputs.append({"output_type": "error", "ename": type(error).__name__, "evalue": str(error),
+                            "traceback": []})
+        tampered = [name for name in changed(shell, before) if name not in reported]
+        reported.update(tampered)
+        reply = {"ran": order["run"], "nonce": order["nonce"], "count": count, "outputs": outputs,
+                 "failed": error is not None, "tampered": tampered}
+        send(_dumps(reply, default=str).encode("utf-8") + b"\n")
+
+
+def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limits: dict[int, int]) -> None:
+    """Become the learner's process: a fresh session, nothing of the worker's
+    open but this job's own channel, and resource limits. Never returns."""
+    import resource
+
+    import signal
+
+    try:
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the worker ignores it; a cell at its limit is interrupted
+        from coproduction.cohort.worker import dumpable
+
+        dumpable()  # the worker reads its memory use; the worker itself stays closed to it
+        try:  # if memory runs out, the learner's processes go first, never the worker
+            with open("/proc/self/oom_score_adj", "w") as adj:
+                adj.write("1000")
+        except OSError:
+            pass
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):  # the worker's channels are on these; learner code must never reach them
+            os.dup2(devnull, std)
+        keep = {0, 1, 2, channel_fd}
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) not in keep:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass
+        for limit, value in limits.items():
+            soft, hard = resource.getrlimit(limit)
+            cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(limit, (cap, cap))
+        os.chdir(workdir)
+        os.environ.update({"HOME": workdir, "NBGRADER_EXECUTION": "autograde", "PWD": workdir})
+        sys.stdin = open(os.devnull)  # noqa: SIM115 - input() then fails at once instead of waiting
+        sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")  # type: ignore[assignment]
+        serve(shell, socket.socket(fileno=channel_fd), max_output)
+    finally:
+        os._exit(0)
