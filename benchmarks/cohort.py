@@ -3,11 +3,14 @@
 
 The cohort is the tests' (``tests/submissions/cohort.py``) without its bad
 and malicious submissions, which plain nbgrader cannot be trusted with:
-about 180 well-formed submissions from 40 learners over every assignment.
-Both must give every submission the same score; the ratio of wall times is
-printed as ``cohort autograde speedup vs nbgrader: X.XXx``. Also printed:
-the pipeline's time per submission, against the floor of about 0.1 s that
-running a notebook in an already-started Python costs.
+about 180 well-formed submissions from 40 learners over every assignment,
+some of them using magics (``%matplotlib inline``, ``%time``, ``!echo``) and
+answers that warn when a check calls them. Both must give every submission
+the same score; the ratio of wall times is printed as ``cohort autograde
+speedup vs nbgrader: X.XXx``. Also printed: the pipeline's time per
+submission, against the floor of about 0.1 s that running a notebook in an
+already-started Python costs, and the sandbox's own cost: the same run
+with ``--sandbox off``.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ def _nbgrader_scores(base: Path, submissions: list[synthetic.Submission]) -> tup
     return seconds, scores
 
 
-def _pipeline_scores(base: Path, cohort: synthetic.Cohort, submissions: list[synthetic.Submission]
-                     ) -> tuple[float, dict, list[float]]:
+def _pipeline_scores(base: Path, cohort: synthetic.Cohort, submissions: list[synthetic.Submission],
+                     sandbox: str = "required") -> tuple[float, dict, list[float]]:
     base.mkdir(parents=True, exist_ok=True)
     roster = base / "roster.csv"
     roster.write_text(synthetic.roster_csv(cohort), encoding="utf-8")
@@ -64,7 +67,7 @@ def _pipeline_scores(base: Path, cohort: synthetic.Cohort, submissions: list[syn
                 path.write_bytes(s.content)
         collect(ws, name, inbox)
     start = time.perf_counter()
-    rows = autograde(ws, workers=os.cpu_count(), progress=None, log=lambda _: None)
+    rows = autograde(ws, workers=os.cpu_count(), sandbox=sandbox, progress=None, log=lambda _: None)
     seconds = time.perf_counter() - start
     scores = {(r.learner, r.assignment): r.score for r in rows}
     per_job = [r.seconds for r in rows if r.seconds]
@@ -82,9 +85,11 @@ def run() -> list[Result]:
               f"{os.cpu_count()} cores", file=sys.stderr)
         ours_s, ours, per_job = _pipeline_scores(base / "ours", cohort, submissions)
         print(f"coproduction autograde: {ours_s:.1f} s", file=sys.stderr)
+        bare_s, bare, _ = _pipeline_scores(base / "bare", cohort, submissions, sandbox="off")
+        print(f"coproduction autograde --sandbox off: {bare_s:.1f} s", file=sys.stderr)
         plain_s, plain = _nbgrader_scores(base / "plain", submissions)
         print(f"nbgrader autograde: {plain_s:.1f} s", file=sys.stderr)
-    differ = [key for key in plain if plain[key] != ours.get(key)]
+    differ = [key for key in plain if plain[key] != ours.get(key) or plain[key] != bare.get(key)]
     print(f"identical scores: {len(plain) - len(differ)} of {len(plain)} well-formed submissions")
     if differ:
         raise AssertionError(f"scores differ from nbgrader's for {differ[:5]}")
@@ -93,8 +98,13 @@ def run() -> list[Result]:
     print(f"cohort autograde speedup vs nbgrader: {speedup:.2f}x")
     print(f"per submission: nbgrader {plain_s / len(submissions):.3f} s, this pipeline {per_submission:.3f} s wall "
           f"({statistics.median(per_job):.3f} s median in a worker) against a floor of {FLOOR_S} s")
+    cost = (ours_s - bare_s) / len(submissions)
+    print(f"sandbox cost per submission: {cost * 1000:.1f} ms (sandboxed {ours_s:.1f} s, unsandboxed {bare_s:.1f} s; "
+          f"ratio {ours_s / bare_s:.2f}x)")
     return [
         ("cohort_nbgrader_autograde", plain_s, "s"),
+        ("cohort_pipeline_unsandboxed_autograde", bare_s, "s"),
+        ("cohort_sandbox_cost_s_per_submission", cost, "s"),
         ("cohort_pipeline_autograde", ours_s, "s"),
         ("cohort_autograde_speedup_vs_nbgrader", speedup, "x"),
         ("cohort_pipeline_s_per_submission", per_submission, "s"),

@@ -4,8 +4,13 @@ A cohort lives in a *workspace* folder outside git (``coproduction cohort
 create``): its roster, submissions, autograded copies, feedback, gradebook
 and reports. Submissions are graded in parallel by long-lived worker
 processes that have already imported Python's libraries and fork a fresh
-child per learner (:mod:`coproduction.cohort.worker`), inside a bubblewrap
-sandbox where available (:mod:`coproduction.cohort.sandbox`). The gradebook
+process per learner (:mod:`coproduction.cohort.worker`, which runs the
+learner's side in :mod:`coproduction.cohort.runner`), inside a bubblewrap
+sandbox where available (:mod:`coproduction.cohort.sandbox`). The host
+drives each notebook cell by cell and reads every reply as hostile
+(:mod:`coproduction.cohort.pool`, :mod:`coproduction.cohort.channel`);
+code that reaches into the grader is marked for review
+(:mod:`coproduction.cohort.review`). The gradebook
 is nbgrader's own, so nbgrader's commands (Formgrader above all) work on the
 workspace as on any nbgrader course.
 """

@@ -177,6 +177,7 @@ class Cgroup:
                     continue
                 if not wanted or not os.access(base, os.W_OK):
                     continue
+                _remove_stale(base)
                 folder = base / name
                 folder.mkdir(exist_ok=True)
                 made.append(folder)
@@ -196,13 +197,28 @@ class Cgroup:
         return cls(made)
 
     def join(self) -> None:
-        """Move the calling process (and so everything it starts) into the group."""
+        """Move the calling process (and so everything it starts) into the
+        group; if Linux refuses, the worker's own limits still hold."""
         for folder in self.folders:
-            (folder / "cgroup.procs").write_text(str(os.getpid()))
+            try:
+                (folder / "cgroup.procs").write_text(str(os.getpid()))
+            except OSError:
+                pass
 
     def remove(self) -> None:
         for folder in self.folders:
             _rmdir(folder)
+
+
+def _remove_stale(base: Path) -> None:
+    """Groups left by a grading run that was killed before it could remove them."""
+    for folder in base.glob("coproduction-*-*"):
+        try:
+            os.kill(int(folder.name.split("-")[1]), 0)
+        except ProcessLookupError:
+            _rmdir(folder)
+        except (ValueError, PermissionError):
+            pass
 
 
 def _rmdir(folder: Path) -> None:
