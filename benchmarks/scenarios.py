@@ -80,7 +80,7 @@ INPUT_MOVES: list[Move] = [
     ("participation_type", "Educate", "Consult"),
 ]
 BUDGET_MOVES: list[Move] = [
-    ("participants", 14, 12), ("sessions", 8, 6), ("payment_per_hour", 13.8, 15.0),
+    ("participants", 14, 12), ("sessions", 8, 6), ("payment_per_hour", 20.0, 15.0),
     ("participant_training", 900.0, 0.0), ("weekly_benefit_limit", 60.0, 0.0),
     ("participation_type", "Co-produce", "Co-design"), ("groups", 2, 1), ("payment_per_hour", -1.0, 20.0),
     ("months", 3, 6), ("care_per_attendance", 12.0, 0.0),

@@ -42,9 +42,14 @@ def test_example_rates_are_dated_and_cited() -> None:
     for rate in EXAMPLE_RATES:
         assert rate.as_of and rate.unit
         assert f"{{{rate.source}," in bib, f"{rate.name}: cite a source in references.bib"
-    values = {r.name: r.value for r in EXAMPLE_RATES}
-    assert values["NIHR public involvement payment, lowest rate"] == 13.80
-    assert values["ESA permitted earnings (lower limit)"] == 167.0
+    values = {r.name: r for r in EXAMPLE_RATES}
+    # The course brief's review: 13.80 was reported without a unit, so it is never called an hourly rate;
+    # the ESA figure is the permitted-work *higher* limit, for work under 16 hours a week.
+    assert values["NIHR public involvement payment, bottom of the range"].unit == "GBP (unit not reported)"
+    higher = values["ESA permitted work higher limit"]
+    assert higher.value == 183.50 and "under 16 hours" in higher.note and "DWP must be told" in higher.note
+    assert values["ESA permitted work lower limit"].value == 20.0
+    assert not [r for r in EXAMPLE_RATES if "lower limit" in r.name and r.value > 20]
 
 
 def test_budget_lines_add_up() -> None:
@@ -75,6 +80,15 @@ def test_warnings_flag_plans_that_cannot_work() -> None:
                        participant_training=500)).warnings
     assert any("above the benefit limit" in w and "welfare rights advice" in w for w in over)
     assert not any("benefit limit" in w for w in budget(Plan(weekly_benefit_limit=0)).warnings)
+    # Two sessions a week of 6 hours plus 2 of preparation is 16 hours: it breaks the hours rule even when
+    # the pay is within the earnings limit.
+    long_week = budget(Plan(sessions_per_week=2, hours_per_session=6, prep_hours_per_session=2,
+                            payment_per_hour=10, weekly_benefit_limit=183.5, participant_training=500)).warnings
+    assert any("16 hours in a week" in w and "under 16 hours" in w for w in long_week)
+    assert not any("benefit limit of" in w for w in long_week)
+    short_week = budget(Plan(sessions_per_week=2, hours_per_session=4, prep_hours_per_session=2,
+                             payment_per_hour=10, weekly_benefit_limit=183.5, participant_training=500)).warnings
+    assert not any("hours in a week" in w for w in short_week)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from coproduction.ladder import SPECTRUM_ORDER, rank
 
-__all__ = [
+__all__ = ["PERMITTED_WORK_HOURS", 
     "InvestmentError",
     "PEOPLE_NEED",
     "INPUT_MEASURES",
@@ -83,19 +83,20 @@ class ExampleRate:
     note: str = ""
 
 
+#: ESA permitted work (the higher limit) is only for work under this many hours a week.
+PERMITTED_WORK_HOURS = 16.0
+
 EXAMPLE_RATES: tuple[ExampleRate, ...] = (
-    ExampleRate("NIHR public involvement payment, lowest rate", 13.80, "GBP per hour",
+    ExampleRate("NIHR public involvement payment, bottom of the range", 13.80, "GBP (unit not reported)",
                 "from 16 December 2025", "nihr_uplift2025",
-                "NIHR raised its rates by 10%; they run from GBP 13.80 to 495 depending on the role."),
-    ExampleRate("NIHR public involvement payment, highest rate", 495.0, "GBP (top of the range)",
-                "from 16 December 2025", "nihr_uplift2025"),
-    ExampleRate("Skills for Care involvement rate", 15.0, "GBP per hour", "2024", "difference_ne2024",
-                "One organisation's rate: there is no single national rate."),
-    ExampleRate("ESA permitted earnings (lower limit)", 167.0, "GBP per week", "2023/24", "basw2024",
-                "Reported later: GBP 183.50 from April 2024 and GBP 195.50 from April 2025."),
-    ExampleRate("Universal Credit lower work allowance", 379.0, "GBP per month", "2023/24", "basw2024",
-                "Reported for 2024/25: GBP 404 with housing costs, GBP 673 without; only for claimants "
-                "with children or limited capability for work."),
+                "A news report of NIHR's 10% rise gives a range of GBP 13.80 to 495 without saying whether "
+                "a figure is per hour or per activity; NIHR's own payment guidance sets out what each covers."),
+    ExampleRate("ESA permitted work higher limit", 183.50, "GBP per week", "from April 2024", "entitledto_permitted",
+                "Only for work under 16 hours a week, and DWP must be told before the work starts. "
+                "GBP 167 in 2023/24 and GBP 195.50 from April 2025 (course brief's review); the limits "
+                "change every April."),
+    ExampleRate("ESA permitted work lower limit", 20.0, "GBP per week", "2024", "scope_permitted",
+                "Earnings up to this amount, for any hours and any length of time."),
 )
 
 
@@ -119,7 +120,7 @@ class Plan:
     staff_per_session: int = 2
     staff_hours_per_session: float = 5.0  # includes preparation and follow-up
     staff_hourly_cost: float = 30.0
-    weekly_benefit_limit: float = 0.0  # 0 means no limit checked
+    weekly_benefit_limit: float = 0.0  # 0 means no limit checked (and no hours rule either)
     sessions_per_week: int = 1  # the most sessions one person attends in a week
 
     def __post_init__(self) -> None:
@@ -193,13 +194,17 @@ def _warnings(plan: Plan) -> tuple[str, ...]:
     if plan.staff_hours_per_session <= plan.hours_per_session:
         out.append("Staff hours only cover the sessions: preparation and telling people what effect "
                    "their input had also take staff time.")
-    weekly = plan.sessions_per_week * (plan.hours_per_session + plan.prep_hours_per_session) \
-        * plan.payment_per_hour
+    hours = plan.sessions_per_week * (plan.hours_per_session + plan.prep_hours_per_session)
+    weekly = hours * plan.payment_per_hour
+    advice = ("Expenses do not count as earnings but payments, vouchers included, usually do; spread the "
+              "sessions out, and make sure each person can get independent welfare rights advice first.")
     if plan.weekly_benefit_limit and weekly > plan.weekly_benefit_limit:
         out.append(f"A participant could be paid GBP {weekly:,.2f} in a week, above the benefit limit of "
-                   f"GBP {plan.weekly_benefit_limit:,.2f} you set. Vouchers count as earnings too; people "
-                   "may decline or reduce a payment, expenses do not count, and sessions can be spread out. "
-                   "Make sure each person can get independent welfare rights advice first.")
+                   f"GBP {plan.weekly_benefit_limit:,.2f} you set. {advice}")
+    if plan.weekly_benefit_limit and plan.payment_per_hour and hours >= PERMITTED_WORK_HOURS:
+        out.append(f"A participant would be paid for {hours:g} hours in a week: ESA permitted work must be under "
+                   f"{PERMITTED_WORK_HOURS:g} hours a week whatever the pay, and DWP must be told before it "
+                   f"starts. {advice}")
     return tuple(out)
 
 

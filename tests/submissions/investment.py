@@ -77,11 +77,11 @@ def retention(projects):
 ''',
         "q4_answer": '''
 def weekly_payment(sessions_per_week, hours, prep_hours, rate):
-    return 220.8
+    return 240.0
 
 
 def over_limit(payment, limit):
-    return payment > 195.5
+    return payment > 183.5
 ''',
         "q5_answer": '''
 def influence_gap(projects):
