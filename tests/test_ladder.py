@@ -178,3 +178,19 @@ def test_portfolio_functions_reject_bad_tables() -> None:
         tally_by_type(_frame([("Inform", "Citizen control")]))
     with pytest.raises(LadderError, match="Expected a pandas DataFrame"):
         overlabelled([("Inform", "Inform")])  # type: ignore[arg-type]
+
+
+def test_a_consultation_on_a_decision_already_taken_is_named_tokenism() -> None:
+    """The course brief's review: a sham consultation must not come out only as Educate / Therapy."""
+    from coproduction.ladder import TOKENISM_NOTE, sham_consultation
+    from coproduction.widgets.ladder import placement_html
+
+    for answer in ("yes or no", "open views"):
+        late = Activity(decision_made=True, answer_sought=answer)
+        result = place(late)
+        assert sham_consultation(late) and result.tokenism and TOKENISM_NOTE in result.cautions
+        assert "Tokenism" in result.summary() and "sham consultation" in placement_html(late)
+    for honest in (Activity(decision_made=True, answer_sought="understanding"),
+                   Activity(decision_made=True, answer_sought="none"),
+                   Activity(decision_made=False, answer_sought="yes or no")):
+        assert not place(honest).tokenism and "Tokenism" not in place(honest).summary()

@@ -17,7 +17,7 @@ exercises, book): import them rather than retyping them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping, Sequence
 
 import pandas as pd
@@ -36,6 +36,8 @@ __all__ = [
     "LadderError",
     "classify",
     "place",
+    "sham_consultation",
+    "TOKENISM_NOTE",
     "placement_of",
     "spectrum_type",
     "rank",
@@ -210,6 +212,7 @@ class Placement:
     arnstein_rungs: tuple[Level, ...]
     reasons: tuple[str, ...]
     cautions: tuple[str, ...] = field(default=())
+    tokenism: bool = False  # a sham consultation: views sought on a decision already taken
 
     @property
     def doing_with(self) -> bool:
@@ -222,7 +225,7 @@ class Placement:
         return (
             f"Spectrum: {self.spectrum_type.name} · Ladder of co-production: "
             f"{self.coproduction_step.name} ({self.coproduction_step.group}) · "
-            f"Arnstein: {rungs}"
+            f"Arnstein: {rungs}" + (" · Tokenism: a sham consultation" if self.tokenism else "")
         )
 
 
@@ -338,15 +341,29 @@ def placement_of(type_name: str, reasons: tuple[str, ...] = (), cautions: tuple[
     )
 
 
+#: What a sham consultation is, in the course's words (Arnstein's "degrees of tokenism").
+TOKENISM_NOTE = ("Tokenism: asking people to agree with, or comment on, a decision already taken is a sham "
+                 "consultation. People are heard but cannot change anything: what Arnstein called the degrees "
+                 "of tokenism, however the activity is labelled.")
+
+
+def sham_consultation(activity: Activity) -> bool:
+    """True when people are asked for a yes or no, or for their views, on a
+    decision that is already made: tokenism, not just explanation."""
+    return activity.decision_made and activity.answer_sought in ("yes or no", "open views")
+
+
 def place(activity: Activity) -> Placement:
     """Place an activity on all three ladders, with reasons and cautions."""
     type_name, reasons = classify(activity)
     note = CORRESPONDENCE[type_name][2]
-    return placement_of(
+    sham = sham_consultation(activity)
+    placement = placement_of(
         type_name,
         reasons=reasons + (f"On the other ladders: {note}",),
-        cautions=_cautions(activity, type_name),
+        cautions=((TOKENISM_NOTE,) if sham else ()) + _cautions(activity, type_name),
     )
+    return replace(placement, tokenism=sham)
 
 
 _LADDERS: dict[str, tuple[Level, ...]] = {

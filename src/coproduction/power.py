@@ -211,8 +211,8 @@ def simulate_meetings(meeting: Meeting, meetings: int = 200, seed: int = 2026) -
     voice; each member makes a proposal with a chance that rises with voice;
     a proposal reaches the agenda (always when the agenda is set jointly,
     otherwise half of non-professionals' proposals) and is then decided by
-    the rule: a majority of supporters, no objection (consensus), or no
-    reasoned objection (consent).
+    the rule: a majority of supporters, everyone's agreement (consensus,
+    where any one member can block), or no reasoned objection (consent).
     """
     if isinstance(meetings, bool) or not isinstance(meetings, int) or not 1 <= meetings <= 5000:
         raise PowerError(f"meetings must be a whole number from 1 to 5000, not {meetings!r}.")
