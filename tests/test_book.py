@@ -33,7 +33,7 @@ def _pages(site: Path) -> list[Path]:
 
 def test_every_toc_page_is_built(site: Path) -> None:
     for page in ("index.html", *(f"course/{m}.html" for m in MODULE_PAGES), "book/glossary.html",
-                 "book/references.html", "book/trainers.html", "book/about.html"):
+                 "book/references.html", "book/trainers.html", "book/facilitators.html", "book/about.html"):
         assert (site / page).is_file(), page
     assert not list(site.rglob("solutions")), "solutions must never be built"
     assert not list(site.rglob("exercises")), "exercises are not book pages"
@@ -158,3 +158,15 @@ def test_every_citation_key_resolves_and_every_source_is_cited() -> None:
     assert cited <= entries, f"cited but not in references.bib: {sorted(cited - entries)}"
     # The bibliography lists every entry (:all:), so an uncited one would be padding.
     assert entries <= cited, f"in references.bib but cited nowhere: {sorted(entries - cited)}"
+
+
+def test_every_page_names_the_site_and_has_a_favicon_that_exists(site: Path) -> None:
+    """A browser asks every site for an icon; a missing one is a 404 on a reader's first page."""
+    import re
+
+    for page in (site / "index.html", site / "course" / "01-the-ladder.html"):
+        text = page.read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        assert icon, f"{page.name} links no favicon"
+        assert (page.parent / icon[1]).resolve().is_file(), icon[1]
+        assert "Co-production in Practice" in re.search(r"<title>(.*?)</title>", text, re.S)[1]

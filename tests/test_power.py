@@ -137,3 +137,15 @@ def test_representation_rejects_bad_thresholds(threshold: object) -> None:
 def test_representation_names_the_bodies_when_one_is_unknown() -> None:
     with pytest.raises(PowerError, match="no body called 'Youth Board'.*Housing Tenants' Panel"):
         representation(data.load("advisory_bodies"), "Youth Board")
+
+
+def test_consensus_can_hand_the_powerful_a_veto() -> None:
+    """The course brief's review: consensus (everyone agrees) is not consent (no reasoned objection)."""
+    joint = {"agenda_set_by": "jointly"}
+    consensus = simulate_meetings(Meeting(decision_rule="consensus", **joint))
+    consent = simulate_meetings(Meeting(decision_rule="consent", **joint))
+    assert consensus.fairness_gap() > consent.fairness_gap() + 0.2, "with a fair agenda, consensus still favours voice"
+    shared_voice = simulate_meetings(Meeting(decision_rule="consensus", papers_in_advance=True, plain_language=True,
+                                             **joint))
+    assert shared_voice.fairness_gap() < consensus.fairness_gap(), "sharing voice first weakens the veto"
+

@@ -200,3 +200,12 @@ def test_assessment_explorer_explains_an_impossible_count(bad: int, message: str
     scenario.controls["n"].value = bad
     assert scenario.message == message
     assert 'role="alert"' in scenario.output.value
+
+
+def test_toy_models_say_their_numbers_are_illustrative() -> None:
+    """The course brief's review: the input and purple scenarios say what their numbers stand for."""
+    from coproduction.widgets.evidence import purple_html
+    from coproduction.widgets.investment import input_html
+
+    assert "Illustrative: a toy model" in purple_html(0.6, True)
+    assert "The levels are illustrative" in input_html("Co-design")

@@ -235,7 +235,7 @@ def simulate_meetings(meeting: Meeting, meetings: int = 200, seed: int = 2026) -
             if (role != "professional" and meeting.agenda_set_by == "professionals"
                     and rng.random() >= _TABLED_IF_PROFESSIONAL_AGENDA):
                 continue
-            if _decide(meeting.decision_rule, role, members, rng):
+            if _decide(meeting.decision_rule, role, members, meeting, rng):
                 adopted[role] += 1
     size = len(members)
     table = pd.DataFrame(
@@ -251,14 +251,17 @@ def simulate_meetings(meeting: Meeting, meetings: int = 200, seed: int = 2026) -
     return MeetingOutcome(table=table, meetings=meetings)
 
 
-def _decide(rule: str, proposer: str, members: Sequence[str], rng: random.Random) -> bool:
+def _decide(rule: str, proposer: str, members: Sequence[str], meeting: Meeting, rng: random.Random) -> bool:
     if rule == "majority":
         support = sum(rng.random() < (_SUPPORT_OWN if m == proposer else _SUPPORT_OTHER) for m in members)
         return support * 2 > len(members)
-    # Consensus and consent: anyone may block, so no group can outvote another;
-    # consent asks for a reasoned objection, so blocks are rarer.
-    chance = _OBJECT[rule]
-    return not any(rng.random() < chance for m in members if m != proposer)
+    if rule == "consent":  # a block needs a reason, so blocks are rare and no louder for the powerful
+        return not any(rng.random() < _OBJECT["consent"] for m in members if m != proposer)
+    # Consensus needs everyone's agreement, so anyone may block; members with
+    # more voice than the proposer block more often: a veto for the powerful.
+    proposer_voice = meeting.voice(proposer)
+    return not any(rng.random() < min(0.5, _OBJECT["consensus"] * meeting.voice(m) / proposer_voice)
+                   for m in members if m != proposer)
 
 
 # --- Meeting records and representation ----------------------------------

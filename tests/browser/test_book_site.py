@@ -210,3 +210,24 @@ def test_module_pages_offer_launch_buttons_and_live_code(site: Path) -> None:
         assert "initThebe" in page or "thebe-launch-button" in page, f"{module}: live code button"
 
 
+
+
+def test_the_facilitators_guide_prints_without_navigation(chromium: Any, book_server: str, tmp_path: Path) -> None:
+    """Printed from the browser, the guide is its own text at full width: no sidebars, header or buttons."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{book_server}/book/facilitators.html", wait_until="networkidle")
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => ['.bd-header', '.bd-sidebar-primary', '.bd-sidebar-secondary', '.bd-footer',
+                                         '.prev-next-area'].filter(s => [...document.querySelectorAll(s)]
+                                         .some(e => getComputedStyle(e).display !== 'none'))""")
+        assert not shown, f"printed with navigation: {shown}"
+        main = page.locator("main").bounding_box()
+        assert main and main["width"] > 900, "the guide uses the printed page's width"
+        assert "Module 5: Putting it into practice" in page.locator("main").inner_text()
+        pdf = tmp_path / "facilitators.pdf"
+        page.pdf(path=str(pdf))
+        assert pdf.stat().st_size > 10_000
+    finally:
+        context.close()

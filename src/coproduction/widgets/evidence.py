@@ -27,11 +27,18 @@ __all__ = ["purple_html", "purple_view", "purple_explorer", "sure_html", "sure_v
            "proposal_html", "proposal_view", "proposal_explorer"]
 
 
+#: What the toy model's percentages stand for.
+PURPLE_NOTE = ("Illustrative: a toy model of peoplehub's blue-and-pink picture, not a measurement. Its one "
+               "assumption, stated in module 4, is how much of people's influence is lost when a policy is "
+               "put into practice locally without them.")
+
+
 def purple_html(people_share: float, local_coproduction: bool) -> str:
     blend = keeping_it_purple(people_share, local_coproduction)
     return (f'<div role="status"><p>People shaped <strong>{blend.national:.0%}</strong> of the national policy; '
             f"<strong>{blend.local:.0%}</strong> of what reaches people locally is theirs, so "
-            f"<strong>{blend.intent_kept:.0%}</strong> of their influence survives.</p></div>"
+            f"<strong>{blend.intent_kept:.0%}</strong> of their influence survives.</p>"
+            f"<p><small>{PURPLE_NOTE}</small></p></div>"
             + purple_figure(blend, local_coproduction)._repr_html_())
 
 

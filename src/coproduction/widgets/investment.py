@@ -20,6 +20,10 @@ from coproduction.widgets.base import Scenario, labelled, static_build, static_n
 __all__ = ["input_html", "input_view", "input_explorer", "budget_html", "budget_view", "budget_explorer"]
 
 _SCALE = ("none", "a little", "some", "a lot", "most")
+#: What the scenario's levels stand for (the course brief's review: say so beside the numbers).
+INPUT_NOTE = ("The levels are illustrative: the course's reading of peoplehub's picture that input rises "
+              "from doing to people to doing with them, on a scale from none to most. They compare the "
+              "types with each other; they are not measurements of any service.")
 
 
 def input_html(participation_type: str) -> str:
@@ -33,7 +37,8 @@ def input_html(participation_type: str) -> str:
                  + "".join(f"<li>{html.escape(n)}</li>" for n in PEOPLE_NEED) + "</ul>")
     return (
         f'<div role="status"><p><strong>{html.escape(level.name)}</strong>: '
-        f"<em>“{html.escape(level.key_question)}”</em></p><ul>{items}</ul>{needs}</div>"
+        f"<em>“{html.escape(level.key_question)}”</em></p><ul>{items}</ul>{needs}"
+        f"<p><small>{INPUT_NOTE}</small></p></div>"
         + input_figure(participation_type)._repr_html_()
     )
 

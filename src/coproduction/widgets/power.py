@@ -69,7 +69,7 @@ def reflection_explorer() -> Scenario | HTML:
 
 _RULE_WORDS = {
     "majority": "a proposal passes if more than half support it",
-    "consensus": "a proposal passes only if nobody objects",
+    "consensus": "a proposal passes only if everyone agrees, so any member can veto it",
     "consent": "a proposal passes unless someone has a reasoned objection",
 }
 
