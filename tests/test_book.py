@@ -164,7 +164,7 @@ def test_every_page_names_the_site_and_has_a_favicon_that_exists(site: Path) -> 
     """A browser asks every site for an icon; a missing one is a 404 on a reader's first page."""
     import re
 
-    for page in (site / "index.html", site / "course" / "01-the-ladder.html"):
+    for page in (site / "book" / "intro.html", site / "course" / "01-the-ladder.html"):
         text = page.read_text(encoding="utf-8")
         icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
         assert icon, f"{page.name} links no favicon"
