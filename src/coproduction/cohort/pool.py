@@ -122,7 +122,8 @@ class Pool:
         env = {**os.environ, "COPRODUCTION_DATASETS": str(self.datasets), "MPLBACKEND": "Agg",
                "PYTHONUNBUFFERED": "1"}
         log = open(self.logs / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
-        from coproduction.cohort.worker import LIMITS, die_with_parent
+        from coproduction.cohort.process import die_with_parent
+        from coproduction.cohort.worker import LIMITS
 
         cgroup = Cgroup.create(f"coproduction-{os.getpid()}-{number}", LIMITS.processes,
                                LIMITS.memory_total + 1024**3)  # the worker's own memory on top

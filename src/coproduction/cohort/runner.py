@@ -254,7 +254,7 @@ def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limi
     try:
         os.setsid()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # the worker ignores it; a cell at its limit is interrupted
-        from coproduction.cohort.worker import dumpable
+        from coproduction.cohort.process import dumpable
 
         dumpable()  # the worker reads its memory use; the worker itself stays closed to it
         try:  # if memory runs out, the learner's processes go first, never the worker

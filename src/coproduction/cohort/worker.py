@@ -44,6 +44,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from coproduction.cohort.channel import ProtocolError, receive_control, send_control  # noqa: E402
+from coproduction.cohort.process import not_dumpable, subreaper  # noqa: E402
 
 __all__ = ["PRELOAD", "preload", "Limits", "LIMITS", "main"]
 
@@ -84,37 +85,6 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> None:
     for name in modules:  # the hidden checks' pristine copies, loaded once per worker
         if name.startswith("coproduction.") and name not in {"coproduction.checks", "coproduction.data"}:
             reference(name, "__name__")
-
-
-def _prctl(option: int, value: int) -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: nothing to ask for
-        pass
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process if its parent dies (so nothing a
-    learner started outlives an interrupted run). No-op elsewhere."""
-    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def not_dumpable() -> None:
-    """No process of the same user may read this one's memory or descriptors."""
-    _prctl(4, 0)  # PR_SET_DUMPABLE
-
-
-def dumpable() -> None:
-    """Undo :func:`not_dumpable` in a learner's process (which inherits it)."""
-    _prctl(4, 1)
-
-
-def subreaper() -> None:
-    """Orphans of this process's descendants become its children, so the
-    worker can find and end them even after they leave their session."""
-    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
 
 
 def _job_processes(sandboxed: bool) -> list[int]:
