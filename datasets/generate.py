@@ -256,7 +256,7 @@ def past_projects(rng: random.Random) -> list[dict[str, object]]:
         trained = rng.random() < (0.6 if depth >= 2 else 0.2)
         supported = rng.random() < 0.5
         hours = participants * sessions * 3
-        budget_payment = round(hours * rng.choice((13.8, 15.0, 20.0))) if paid else 0
+        budget_payment = round(hours * rng.choice((12.0, 15.0, 20.0))) if paid else 0  # illustrative hourly rates
         budget_training = rng.randint(6, 20) * 100 if trained else 0
         budget_support = round(participants * sessions * rng.uniform(5, 20)) if supported else 0
         budget_staff = round(sessions * rng.randint(2, 4) * rng.uniform(4, 8) * 30)
