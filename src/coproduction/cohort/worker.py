@@ -252,7 +252,11 @@ def run_job(shell: object, control: socket.socket, job: dict, channel_fd: int, w
                     break
                 if message.get("interrupt") == job["job"]:
                     os.kill(pid, signal.SIGINT)
-            used = _resident(_job_processes(sandboxed))
+            processes = _job_processes(sandboxed)
+            if len(processes) > LIMITS.processes:  # where no control group or RLIMIT_NPROC caps them (root)
+                reason = f"it started more than {LIMITS.processes} processes"
+                break
+            used = _resident(processes)
             if used > LIMITS.memory_total:
                 reason = f"its processes used more than {LIMITS.memory_total / 1024**3:g} GB of memory together"
                 break
