@@ -22,6 +22,7 @@ Two kinds of channel:
 from __future__ import annotations
 
 import json
+import os
 import socket
 from typing import Any
 
@@ -100,8 +101,6 @@ def receive_control(sock: socket.socket, where: str) -> tuple[dict[str, Any] | N
 
 
 def _close(fd: int) -> None:
-    import os
-
     try:
         os.close(fd)
     except OSError:

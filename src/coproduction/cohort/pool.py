@@ -99,16 +99,16 @@ class _Worker:
 class Pool:
     """``count`` grading workers and the jobs they run.
 
-    ``submit(key, steps)`` queues a job; :meth:`run` runs them all and calls
-    ``done(key, outcome)`` as each ends (in the host process, so it may write
-    to the gradebook).
+    :meth:`run` takes jobs from a ``prepare`` callable as workers come free
+    and calls ``done(key, outcome)`` as each ends (in the host process, so it
+    may write to the gradebook).
     """
 
     def __init__(self, count: int, datasets: Path, sandbox: str, logs: Path, *, timeout: float, total: float,
                  max_output: int) -> None:
         self.count, self.datasets, self.sandbox_mode, self.logs = count, datasets, sandbox, logs
         self.timeout, self.total, self.max_output = timeout, total, max_output
-        self.queue: list[tuple[Any, list[Step]]] = []
+        self.queue: list[tuple[Any, list[Step]]] = []  # jobs handed back when a worker failed to take them
         self.workers: list[_Worker] = []
         self.selector = selectors.DefaultSelector()
         self.sandbox: Sandbox | None = None
@@ -170,9 +170,6 @@ class Pool:
             self._finish(job)
 
     # Jobs ----------------------------------------------------------------
-    def submit(self, key: Any, steps: list[Step]) -> None:
-        self.queue.append((key, steps))
-
     def _begin(self, worker: _Worker, key: Any, steps: list[Step]) -> None:
         host_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         now = time.monotonic()
