@@ -25,8 +25,11 @@ c.CourseDirectory.feedback_directory = str(LEARNER_DATA / "feedback")
 c.CourseDirectory.db_url = f"sqlite:///{LEARNER_DATA / 'gradebook.db'}"
 c.CourseDirectory.course_id = "coproduction-in-practice"
 
-# Learners are told to open the exercise, not to rename it.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# A cleared solution leaves nothing behind: a core part's cell keeps its blank
+# answer line (q1_type = ""), and a going-further function keeps the docstring
+# that says YOUR CODE HERE, so nothing a learner runs before answering raises
+# NotImplementedError (coproduction.questions says "not answered yet" instead).
+c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Validate cuts report lines at this width; the checks' messages are wrapped

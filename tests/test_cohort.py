@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
+import re
 import signal
 import socket
 import sqlite3
@@ -296,6 +298,18 @@ def test_feedback_never_contains_hidden_tests_solutions_or_live_content(cohort) 
     assert "Not passed" in partly.read_text(encoding="utf-8")
     hard_coded = next(p for p in written if kinds[(p.parts[-3], p.parts[-2])] == "hard-coded").read_text()
     assert "a further check on other data did not pass" in hard_coded and "Revisit module" in hard_coded
+    for path in written:  # learners read plain words, never a programmer's error
+        kind = kinds[(path.parts[-3], path.parts[-2])]
+        page = " ".join(html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))).split())
+        if kind in {"blank", "core-only", "wrong-1", "partly-wrong", "alternative", "solution"}:
+            for word in ("NameError", "NotImplementedError", "Traceback", "NotAnswered:", "NotRight:"):
+                assert word not in page, f"{path} ({kind}) shows {word!r}"
+        if kind == "blank":
+            assert page.count("not answered yet") >= 5 and "Core track: 0 of 5" in page, path
+        if kind == "core-only":
+            assert "Core track: 5 of 5 parts passed; that completes" in page and "Not attempted" in page, path
+        if kind == "wrong-1":
+            assert "not right yet" in page and "Reread module" in page, path
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ from what each submission does rather than from a total typed into the test.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,7 @@ from nbgrader.api import Gradebook
 from coproduction.release import LEAK_MARKERS, assignments, nbgrader, secret_lines
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
-from .submissions import Assignment, fill
+from .submissions import Assignment, core_parts, fill, optional_parts, questions, wrong_message, wrong_options
 from .submissions.evidence import EVIDENCE
 from .submissions.investment import INVESTMENT
 from .submissions.ladder import LADDER
@@ -90,21 +89,64 @@ def test_exercise_shape(name: str) -> None:
         assert not bare, f"{grade_id}: every visible assert carries a message: {bare}"
 
 
-LEARNERS = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings")
-
-
-@pytest.mark.parametrize("learner", LEARNERS)
-def test_autograde_scores_follow_from_each_submission(graded: tuple[Assignment, Path, dict], learner: str) -> None:
+def test_autograde_scores_follow_from_each_submission(graded: tuple[Assignment, Path, dict]) -> None:
     assignment, _, scores = graded
     points = _points(assignment)
-    expected_parts = assignment.learners[learner].passes
-    result = scores[learner]
-    for grade_id, (auto_score, _) in result["grades"].items():
-        if grade_id.endswith("_tests"):
-            want = points[grade_id] if grade_id in expected_parts else 0.0
-            assert auto_score == want, f"{learner}: {grade_id} scored {auto_score}, expected {want}"
-    assert result["total"] == sum(points[g] for g in expected_parts)
-    assert result["max"] == sum(points.values())
+    wrong = []
+    for learner, spec in assignment.learners.items():
+        result = scores[learner]
+        for grade_id, (auto_score, _) in result["grades"].items():
+            if grade_id.endswith("_tests"):
+                want = points[grade_id] if grade_id in spec.passes else 0.0
+                if auto_score != want:
+                    wrong.append(f"{learner}: {grade_id} scored {auto_score}, expected {want}")
+        if result["total"] != sum(points[g] for g in spec.passes):
+            wrong.append(f"{learner}: total {result['total']}")
+        assert result["max"] == sum(points.values())
+    assert not wrong, "\n".join(wrong)
+
+
+def _errors(cell: nbformat.NotebookNode) -> str:
+    """A graded cell's error output as one line of words."""
+    return " ".join(" ".join(" ".join(o.get("traceback", [])) + " " + o.get("evalue", "")
+                             for o in cell.outputs if o.output_type == "error").split())
+
+
+def _autograded(course: Path, learner: str, name: str) -> dict[str, nbformat.NotebookNode]:
+    nb = read_nb(course / ".nbgrader" / "autograded" / learner / name / f"{name}.ipynb")
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def test_every_wrong_option_fails_with_its_own_message(graded: tuple[Assignment, Path, dict]) -> None:
+    """Each wrong option of each core part, graded by nbgrader, fails with the
+    message its author wrote for that option, and no two options of a part
+    share a message."""
+    assignment, course, _ = graded
+    missing = []
+    for k in range(len([n for n in assignment.learners if n.startswith("wrong-")])):
+        cells = _autograded(course, f"wrong-{k + 1}", assignment.name)
+        for question in questions(assignment.name).values():
+            options = wrong_options(question)
+            if k >= len(options):
+                continue
+            message = " ".join(wrong_message(question, options[k]).split())
+            tests = "q" + question.title.split()[-1] + "_tests"
+            if message not in _errors(cells[tests]):
+                missing.append(f"{question.name} = {options[k]!r}: {message[:50]!r} not in {_errors(cells[tests])[:200]!r}")
+    assert not missing, "\n".join(missing)
+    for question in questions(assignment.name).values():
+        said = [wrong_message(question, value) for value in wrong_options(question)]
+        assert len(set(said)) == len(said), f"{question.name}: two wrong options share a message"
+
+
+def test_a_blank_notebook_says_not_answered_yet_without_tracebacks(graded: tuple[Assignment, Path, dict]) -> None:
+    assignment, course, _ = graded
+    cells = _autograded(course, "blank", assignment.name)
+    for grade_id in sorted(core_parts(assignment.name)):
+        text = _errors(cells[grade_id])
+        assert "not answered yet" in text, f"{grade_id}: {text[:200]}"
+        for word in ("Traceback", "NameError", "NotImplementedError", "File ", "line "):
+            assert word not in text, f"{grade_id} shows {word!r}: {text[:200]}"
 
 
 def test_written_answers_wait_for_a_trainer(graded: tuple[Assignment, Path, dict]) -> None:
@@ -127,7 +169,8 @@ def test_autograded_copies_keep_the_instructors_tests(graded: tuple[Assignment, 
     copy = read_nb(course / ".nbgrader" / "autograded" / "hard-coded" / assignment.name / f"{assignment.name}.ipynb")
     failed = [c for c in copy.cells if c.metadata.get("nbgrader", {}).get("grade")
               and any(o.output_type == "error" for o in c.get("outputs", []))]
-    assert len(failed) == 5, "each hard-coded part fails its hidden tests"
+    want = len(core_parts(assignment.name)) + len(optional_parts(assignment.name))
+    assert len(failed) == want, "each copied core answer fails, and each hard-coded function fails its hidden tests"
 
 
 def test_exercises_equal_a_fresh_release(tmp_path: Path) -> None:
@@ -154,7 +197,7 @@ def test_no_solution_or_hidden_test_in_exercises() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(ASSIGNMENTS))
-@pytest.mark.parametrize("learner", ["blank", "partly-wrong", "alternative"])
+@pytest.mark.parametrize("learner", ["blank", "partly-wrong", "alternative", "core-only"])
 def test_validate_reports_what_a_learner_sees(tmp_path: Path, name: str, learner: str) -> None:
     """What the Validate button shows: nbgrader's validator on the learner's copy."""
     assignment = ASSIGNMENTS[name]
@@ -163,16 +206,23 @@ def test_validate_reports_what_a_learner_sees(tmp_path: Path, name: str, learner
     _fill(assignment.release, assignment.learners[learner].answers(), assignment.written, notebook)
     result = nbgrader("validate", str(notebook), cwd=notebook.parent, check=False)
     report = result.stdout + result.stderr
-    if learner == "alternative":
+    if learner in ("alternative", "core-only"):
+        # A learner who does only the core track passes Validate: going further is optional.
         assert "Success! Your notebook passes all the tests." in report, report[-2000:]
         return
     assert "VALIDATION FAILED" in report, report[-2000:]
-    cut = [line for line in report.splitlines() if "AssertionError:" in line and line.endswith("...")]
+    # Only the errors count: the report also lists each failing cell's source.
+    errors = [part.split("=" * 20)[0] for part in report.split("The error was:")[1:]]
+    cut = [line for error in errors for line in error.splitlines() if line.rstrip().endswith("...")]
     assert not cut, f"Validate cut a check's message short: {cut}"
+    words = " ".join(" ".join(errors).split())  # messages arrive wrapped over lines
+    for word in ("Traceback", "NameError", "NotImplementedError"):
+        assert word not in words, f"Validate shows {word!r} to a learner"
+    if learner == "blank":
+        assert words.count("not answered yet") >= len(core_parts(name))
     if learner == "partly-wrong":
         # The learner is told which check failed and why, in the module's words.
-        # Only the errors count: the report also lists each failing cell's source.
-        errors = [part.split("=" * 20)[0] for part in report.split("The error was:")[1:]]
-        words = " ".join(" ".join(errors).split())  # messages arrive wrapped over lines
-        for message in assignment.partly_wrong_messages:
-            assert message in words, f"Validate's errors should say {message!r}"
+        bank = list(questions(name).values())
+        expected = [wrong_message(q, wrong_options(q)[0]) for q in bank[:2]]
+        for message in (*expected, *assignment.partly_wrong_messages):
+            assert " ".join(message.split()) in words, f"Validate's errors should say {message!r}"

@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["WIDTH", "wrap", "plain", "values", "close", "reference", "NotPlain"]
+__all__ = ["WIDTH", "wrap", "plain", "values", "close", "option", "options", "rounded", "reference", "NotPlain"]
 
 #: Fits nbgrader's default width (90) too, with the report's indent and
 #: "AssertionError: " before the first line.
@@ -37,12 +37,13 @@ WIDTH = 64
 # Bound at import, before any learner code runs.
 _type, _str, _int, _float, _bool, _list, _dict, _isnan = type, str, int, float, bool, list, dict, math.isnan
 _len, _zip, _all, _abs, _getattr, _issubclass = len, zip, all, abs, getattr, issubclass
+_any, _format, _sorted = any, format, sorted
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def wrap(message: str) -> str:
     """The message broken into lines of at most ``WIDTH`` characters."""
-    return textwrap.fill(" ".join(str(message).split()), WIDTH)
+    return textwrap.fill(" ".join(str(message).split()), WIDTH, break_on_hyphens=False)
 
 
 class NotPlain(TypeError):
@@ -104,6 +105,42 @@ def close(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
     if _type(a) is _dict and _type(b) is _dict:
         return _list(a) == _list(b) and _all([close(a[k], b[k], tolerance) for k in a])
     return _type(a) is _type(b) and a == b
+
+
+def option(value: Any) -> str:
+    """An option as the core track compares it: text with case, spaces,
+    hyphens and other punctuation ignored, so "co design" is "Co-design".
+    A number (an option such as 3 in a numbered list) counts as its digits."""
+    data = plain(value)
+    if _type(data) is _int and _type(data) is not _bool:
+        data = _str(data)
+    if _type(data) is not _str:
+        raise NotPlain(wrap(f"Expected an option in quotes, not {_type(value).__name__}."))
+    return "".join([ch for ch in _str.casefold(data) if _str.isalnum(ch)])
+
+
+def options(value: Any) -> list[str]:
+    """A list of options as :func:`option` compares them, sorted, without repeats."""
+    data = plain(value)
+    if _type(data) is not _list:
+        raise NotPlain(wrap(f"Expected a list of options, not {_type(value).__name__}."))
+    return _sorted({option(v) for v in data})
+
+
+def rounded(value: Any, decimals: int) -> str:
+    """A number written with ``decimals`` places, as the core track compares
+    numbers (so 0.2556 and 0.26 agree at two places); a number typed as text
+    counts as the number."""
+    data = plain(value)
+    if _type(data) is _str:  # "210" or " 1,200 " as typed between quotes
+        try:
+            data = _float(_str.replace(_str.strip(data), ",", ""))
+        except ValueError:
+            raise NotPlain(wrap(f"Expected a number, not the text {data!r}.")) from None
+    if _type(data) not in (_int, _float) or _type(data) is _bool or (_type(data) is _float and _isnan(data)):
+        raise NotPlain(wrap(f"Expected a number, not {_type(value).__name__}."))
+    text = _format(_float(data), f".{decimals}f")
+    return "0" + text[2:] if text.startswith("-0") and not _any([c in "123456789" for c in text]) else text
 
 
 _FRESH: dict[str, Any] = {}

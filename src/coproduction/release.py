@@ -1,6 +1,7 @@
 """Regenerate ``exercises/`` from ``solutions/`` with nbgrader.
 
-``python -m coproduction.release`` (what ``make release`` runs) calls
+``python -m coproduction.release`` (what ``make release`` runs) writes the
+core track's keys from ``solutions/questions/`` and calls
 ``nbgrader generate_assignment`` for every assignment in ``solutions/``, so
 the learners' copies always come from the instructor notebooks and never
 by hand. :func:`nbgrader` is the one way the project runs an nbgrader
@@ -57,9 +58,13 @@ def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedP
 
 
 def release(root: Path | None = None) -> list[Path]:
-    """Regenerate every assignment's learner notebook; return their paths."""
+    """Regenerate every exercise's core-track key (see
+    :mod:`coproduction.questions`) and every assignment's learner notebook;
+    return their paths."""
+    from coproduction.questions import write_keys
+
     root = root or repo_root()
-    made = []
+    made = write_keys(root)
     for name in assignments(root):
         nbgrader("generate_assignment", name, "--force", cwd=root)
         made.extend(sorted((root / "exercises" / name).glob("*.ipynb")))

@@ -15,6 +15,8 @@ from typing import Callable
 
 import nbformat
 
+from coproduction.questions import Question, is_going_further, read_questions
+
 from ..conftest import ROOT, read_nb
 
 Answers = dict[str, str]
@@ -108,17 +110,133 @@ def with_warnings(answers: Callable[[], Answers]) -> Callable[[], Answers]:
     return changed
 
 
+def questions(name: str) -> dict[str, Question]:
+    """The exercise's core parts as their author wrote them (answers, and a
+    message for every wrong option), without the worked example."""
+    bank = read_questions(ROOT / "solutions" / "questions" / f"{name}.toml")
+    return {k: q for k, q in bank.items() if k != "example"}
+
+
+def _graded(name: str) -> list[str]:
+    nb = read_nb(ROOT / "solutions" / name / f"{name}.ipynb")
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+
+
+def core_parts(name: str) -> frozenset[str]:
+    """The core track's checked parts: q1_tests, q2_tests, ..."""
+    return frozenset(g for g in _graded(name) if not is_going_further(g))
+
+
+def optional_parts(name: str) -> frozenset[str]:
+    """The going-further parts: a1_tests, ..."""
+    return frozenset(g for g in _graded(name) if is_going_further(g))
+
+
+def answer_cell(question: Question, value: object) -> tuple[str, str]:
+    """(grade id of the part's answer cell, the cell as a learner types it)."""
+    part = question.title.split()[-1]
+    return f"q{part}_answer", f"{question.name} = {value!r}"
+
+
+def _respelled(question: Question) -> object:
+    """The right answer as a careless typist gives it: other case, stray
+    spaces, another order, a number as text."""
+    if question.kind == "choice":
+        return f"  {question.answer.swapcase()} "
+    if question.kind == "several":
+        return [f" {a.upper()}" for a in reversed(question.answer)]
+    return f" {question.answer} "
+
+
+def wrong_options(question: Question) -> list[object]:
+    """Every wrong answer the part has its own message for, as a learner would
+    give it: for a list part, the right list plus one wrong option."""
+    if question.kind == "several":
+        return [[*question.answer, o] for o in question.options if o not in question.answer]
+    if question.kind == "number":
+        return [float(v) for v in question.wrong]
+    return [o for o in question.options if o != question.answer]
+
+
+def wrong_message(question: Question, value: object) -> str:
+    """The message the author wrote for this wrong answer."""
+    if question.kind == "several":
+        return question.wrong[[o for o in value if o not in question.answer][0]]  # type: ignore[union-attr]
+    if question.kind == "number":
+        return next(m for v, m in question.wrong.items() if float(v) == value)
+    return question.wrong[value]  # type: ignore[index]
+
+
+def wrong_learner(name: str, k: int) -> Answers:
+    """Every core part answered with its k-th wrong option (parts with fewer
+    wrong options stay blank)."""
+    out = {}
+    for question in questions(name).values():
+        wrong = wrong_options(question)
+        if k < len(wrong):
+            grade_id, cell = answer_cell(question, wrong[k])
+            out[grade_id] = cell
+    return out
+
+
+def copied_examples(name: str) -> Answers:
+    """Each core part answered with the example its "not answered yet"
+    message shows: copying a visible example gains nothing."""
+    from coproduction.questions import judge
+
+    out = {}
+    for question in questions(name).values():
+        message = judge(name, question.name, None).message
+        example = message.split(" in the form ")[1].split(", run that cell")[0]
+        grade_id = answer_cell(question, None)[0]
+        out[grade_id] = example
+    return out
+
+
+def _analysts(name: str, answers: Answers) -> Answers:
+    """Going-further answers written for the old part numbers (q1_answer...)
+    moved to their cells now (a1_answer...); parts that are now core go."""
+    present = {g.replace("_tests", "_answer") for g in optional_parts(name)}
+    moved = {"a" + k[1:]: v for k, v in answers.items()}
+    return {k: v for k, v in moved.items() if k in present}
+
+
+def _core(answers: Answers) -> Answers:
+    return {k: v for k, v in answers.items() if k.startswith("q")}
+
+
 def standard_learners(
-    name: str, parts: frozenset[str], alternative: Answers, partly_wrong: Answers,
-    partly_passes: frozenset[str], hard_coded: Callable[[], Answers],
+    name: str, alternative: Answers, partly_wrong: Answers, partly_passes: frozenset[str],
+    hard_coded: Callable[[], Answers],
 ) -> dict[str, Learner]:
-    """The five simulated learners every exercise is graded on."""
-    return {
-        "solution": Learner(solution_answers(name), parts),
-        "alternative": Learner(lambda: alternative, parts),
-        "partly-wrong": Learner(lambda: partly_wrong, partly_passes),
+    """The simulated learners every exercise is graded on. ``alternative``,
+    ``partly_wrong`` and ``hard_coded`` are going-further code keyed by the
+    part's number (q1_answer for A1); ``partly_passes`` names the
+    going-further parts the partly wrong code passes (q1_tests for A1)."""
+    core, optional = core_parts(name), optional_parts(name)
+    bank = list(questions(name).values())
+
+    def alternative_answers() -> Answers:
+        return dict([answer_cell(q, _respelled(q)) for q in bank]) | _analysts(name, alternative)
+
+    def partly_wrong_answers() -> Answers:
+        # Parts 1 and 2 wrong (their first wrong option), the rest right.
+        cells = [answer_cell(q, wrong_options(q)[0] if i < 2 else q.answer) for i, q in enumerate(bank)]
+        return dict(cells) | _analysts(name, partly_wrong)
+
+    passes = frozenset("a" + p[1:] for p in partly_passes) & optional
+    learners = {
+        "solution": Learner(solution_answers(name), core | optional),
+        "core-only": Learner(lambda: _core(solution_answers(name)()), core),
+        "alternative": Learner(alternative_answers, core | optional),
+        "partly-wrong": Learner(partly_wrong_answers, frozenset(sorted(core)[2:]) | passes),
         "blank": Learner(dict, frozenset(), written=False),
-        "hard-coded": Learner(hard_coded, frozenset()),
-        "magics": Learner(with_magics(solution_answers(name)), parts, written=False),
-        "warnings": Learner(with_warnings(solution_answers(name)), parts, written=False),
+        "hard-coded": Learner(lambda: copied_examples(name) | _analysts(name, hard_coded()), frozenset()),
+        "magics": Learner(with_magics(solution_answers(name)), core | optional, written=False),
+        "warnings": Learner(with_warnings(solution_answers(name)), core | optional, written=False),
     }
+    most = max(len(wrong_options(q)) for q in bank)
+    for k in range(most):
+        learners[f"wrong-{k + 1}"] = Learner(lambda k=k: wrong_learner(name, k), frozenset(), written=False)
+    return learners

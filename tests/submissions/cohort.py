@@ -19,7 +19,7 @@ from typing import Callable
 import nbformat
 
 from ..conftest import ROOT, read_nb
-from . import Answers, Assignment, fill
+from . import Answers, Assignment, core_parts, fill, optional_parts
 from .evidence import EVIDENCE
 from .investment import INVESTMENT
 from .ladder import LADDER
@@ -27,8 +27,8 @@ from .power import POWER
 from .practice import PRACTICE
 
 ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
-PARTS = tuple(f"q{i}_tests" for i in range(1, 6))
-STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings")
+STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings", "core-only",
+            "wrong-1")
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     """One bad submission: (uploaded file name, bytes, what grading must make of it)."""
     name = f"{assignment.name}.ipynb"
     solved = assignment.learners["solution"].answers()
-    every = frozenset(PARTS)
+    every = core_parts(assignment.name) | optional_parts(assignment.name)
 
     def edited(change: Callable[[nbformat.NotebookNode], None], answers: Answers | None = None) -> bytes:
         nb = _notebook(assignment.name, answers or solved, assignment.written)
@@ -255,7 +255,6 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
         return _bytes(nb)
 
     good = _bytes(_notebook(assignment.name, solved, assignment.written))
-    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
     if kind == "invalid-json":
         return name, good[: len(good) // 2], Expect("unreadable", notes=(), evidence=())
     if kind == "empty":
@@ -285,7 +284,7 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     if kind == "exception":
         broken = "raise ValueError('I had not finished this part')\n" + solved["q5_answer"]
         return name, edited(lambda nb: None, {**solved, "q5_answer": broken}), Expect(
-            "graded", frozenset(PARTS[:4]), ("an error in answer cell q5_answer",), ("I had not finished",))
+            "graded", every - {"q5_tests"}, ("an error in answer cell q5_answer",), ("I had not finished",))
     if kind == "deleted-test":
         return name, edited(lambda nb: nb.cells.remove(_cell(nb, "q1_tests"))), Expect(
             "graded", every, ("test cell q1_tests was deleted; it was put back",))
@@ -294,8 +293,8 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
         _cell(nb, "q5_tests").source = "# checked by me\npass"
 
     if kind == "edited-test":
-        return name, edited(cheat, {**solved, "q5_answer": stub}), Expect(
-            "graded", frozenset(PARTS[:4]), ("test cell q5_tests was edited; the original was put back",))
+        return name, edited(cheat, {**solved, "q5_answer": ""}), Expect(
+            "graded", every - {"q5_tests"}, ("test cell q5_tests was edited; the original was put back",))
 
     def break_setup(nb: nbformat.NotebookNode) -> None:
         _cell(nb, "setup").source += "\nraise RuntimeError('I broke the setup cell')"

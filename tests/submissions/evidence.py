@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from . import Answers, Assignment, standard_learners
 
-PARTS = frozenset({"q1_tests", "q2_tests", "q3_tests", "q4_tests", "q5_tests"})
-
 ALTERNATIVE: Answers = {
     "q1_answer": '''
 def wilson(successes, n):
@@ -95,7 +93,7 @@ def attendance_by_slot(records, group):
 
 EVIDENCE = Assignment(
     name="evidence",
-    learners=standard_learners("evidence", PARTS, ALTERNATIVE, PARTLY_WRONG,
+    learners=standard_learners("evidence", ALTERNATIVE, PARTLY_WRONG,
                                frozenset({"q1_tests", "q2_tests", "q5_tests"}), hard_coded),
     written={"q6_answer": "Decided: evening trial. Evidence: narratives, routine data; survey too small. Report back."},
     partly_wrong_messages=("Compare 'high', not 'rate'", "Count distinct person_id values"),

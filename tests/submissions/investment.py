@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from . import Answers, Assignment, standard_learners
 
-PARTS = frozenset({"q1_tests", "q2_tests", "q3_tests", "q4_tests", "q5_tests"})
-
 ALTERNATIVE: Answers = {
     "q1_answer": '''
 def session_payment(hours, prep_hours, rate):
@@ -94,7 +92,7 @@ def influence_gap(projects):
 
 INVESTMENT = Assignment(
     name="investment",
-    learners=standard_learners("investment", PARTS, ALTERNATIVE, PARTLY_WRONG,
+    learners=standard_learners("investment", ALTERNATIVE, PARTLY_WRONG,
                                frozenset({"q1_tests", "q4_tests", "q5_tests"}), hard_coded),
     written={"q6_answer": "Add payment, travel, care and training; date and check every rate; offer advice."},
     partly_wrong_messages=("Travel is per person per session", "Divide the summed stayed_to_end"),

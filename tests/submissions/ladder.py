@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from . import Answers, Assignment, standard_learners
 
-PARTS = frozenset({"q1_tests", "q2_tests", "q3_tests", "q4_tests", "q5_tests"})
-
 ALTERNATIVE: Answers = {
     "q1_answer": '''
 SPECTRUM = "Inform Educate Consult Engage Co-design Co-produce".split()
@@ -120,7 +118,7 @@ def overlabelled_ids(frame):
 
 LADDER = Assignment(
     name="ladder",
-    learners=standard_learners("ladder", PARTS, ALTERNATIVE, PARTLY_WRONG,
+    learners=standard_learners("ladder", ALTERNATIVE, PARTLY_WRONG,
                                frozenset({"q1_tests", "q3_tests", "q5_tests"}), hard_coded),
     written={"q6_answer": "The council keeps the objective but decides how with a small group of carers over "
                           "several sessions, opens the decision, shares budgets and pays people for their time."},

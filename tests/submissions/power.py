@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from . import Answers, Assignment, standard_learners
 
-PARTS = frozenset({"q1_tests", "q2_tests", "q3_tests", "q4_tests", "q5_tests"})
-
 ALTERNATIVE: Answers = {
     "q1_answer": '''
 def speaking_share(records):
@@ -116,10 +114,10 @@ SHIFTS = {n: "towards people" if n == 1 else "towards professionals" for n in ra
 
 POWER = Assignment(
     name="power",
-    learners=standard_learners("power", PARTS, ALTERNATIVE, PARTLY_WRONG,
+    learners=standard_learners("power", ALTERNATIVE, PARTLY_WRONG,
                                frozenset({"q1_tests", "q4_tests"}), hard_coded),
     written={
-        "q3_why": "0.8 follows the four-fifths rule of thumb; a 2% group cannot be seen in seats on a small body.",
+        "q7_answer": "0.8 follows the four-fifths rule of thumb; a 2% group cannot be seen in seats on a small body.",
         "q6_answer": "Joint agenda, papers a week ahead, consent decisions, pay and brief every member.",
     },
     partly_wrong_messages=("do not average each row's rate", "within the same dimension"),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from . import Answers, Assignment, standard_learners
 
-PARTS = frozenset({"q1_tests", "q2_tests", "q3_tests", "q4_tests", "q5_tests"})
-
 ALTERNATIVE: Answers = {
     "q1_answer": '''
 def area_means(responses):
@@ -124,7 +122,7 @@ def plan_outline(scores, n):
 
 PRACTICE = Assignment(
     name="practice",
-    learners=standard_learners("practice", PARTS, ALTERNATIVE, PARTLY_WRONG,
+    learners=standard_learners("practice", ALTERNATIVE, PARTLY_WRONG,
                                frozenset({"q1_tests", "q3_tests", "q5_tests"}), hard_coded),
     written={"q6_answer": "Recognition: partners co-produce a recognition policy; pay, report back, review at day 90."},
     partly_wrong_messages=("should raise a ValueError",),

@@ -31,11 +31,14 @@ from nbformat import NotebookNode
 
 from coproduction.cohort.grade import FURTHER_CHECK, NOT_RUN
 from coproduction.cohort.workspace import StatusRow, Workspace
+from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further
 from coproduction.release import LEAK_MARKERS, secret_lines
 
 __all__ = ["render_feedback", "write_feedback", "LeakError"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: The core track's own failures: their message is already plain words.
+_PLAIN = frozenset({NotAnswered.__name__, NotRight.__name__})
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})  # learners' markdown never becomes live HTML
 
 
@@ -101,11 +104,24 @@ def _revisit(nb: NotebookNode, index: int) -> str:
     return f"{module}, for {heading}" if heading else module
 
 
+def _part_title(nb: NotebookNode, index: int) -> str:
+    """The part a test cell checks, as its heading names it ("Part 2", "A1")."""
+    heading = next((line.lstrip("# ").strip() for c in reversed(nb.cells[:index]) if c.cell_type == "markdown"
+                    for line in c.source.splitlines() if line.startswith("## ")), "")
+    return heading.split(":")[0] if heading else "a check"
+
+
 def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) -> str:
     errors = [o for o in cell.outputs if o.output_type == "error"]
     stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+    said = " ".join("".join(str(o.get("text", "")) for o in cell.outputs if o.output_type == "stream").split())
     if not errors and not stderr:
         verdict = f'<p class="pass"><strong>Passed</strong> ({points:g} of {points:g} points).</p>'
+        if said:
+            verdict += f'<pre class="output">{html.escape(said)}</pre>'
+    elif said.startswith(NOT_ATTEMPTED):
+        verdict = ('<p class="optional"><strong>Not attempted</strong> (optional, 0 of '
+                   f'{points:g} points): the exercise is complete without it.</p>')
     else:
         error = errors[0] if errors else None
         if error is not None and error.ename == NOT_RUN:
@@ -113,8 +129,8 @@ def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) 
         elif error is not None and error.ename == FURTHER_CHECK:
             why = (f"The checks above passed, but a further check on other data did not pass: the answer "
                    f"works for this example but not in general. Revisit {revisit}.")
-        elif error is not None and error.ename == "NotImplementedError":
-            why = "Not answered yet: the answer above still says raise NotImplementedError()."
+        elif error is not None and error.ename in _PLAIN:
+            why = " ".join(error.evalue.split())
         elif error is not None:
             message = error.evalue.strip() or "(no message)"
             why = f"{error.ename}: {message}"
@@ -145,8 +161,9 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
             points = float(meta.get("points", 0))
             passed = not any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
                              for o in cell.outputs)
-            parts.append((grade_id, passed, points))
-            chunk = (f'<section class="check" aria-label="Check {html.escape(str(grade_id))}">'
+            title = _part_title(nb, index)
+            parts.append((title, passed, points, is_going_further(str(grade_id))))
+            chunk = (f'<section class="check" aria-label="Check of {html.escape(title)}">'
                      + _check_html(cell, given.get(grade_id, "# (a check)"), points, _revisit(nb, index))
                      + "</section>")
             course_side.append(chunk)
@@ -156,8 +173,14 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
             if meta.get("locked"):
                 course_side.append(chunk)
             body.append(chunk)
-    rows = "".join(f"<tr><td>{html.escape(str(g))}</td><td>{'passed' if ok else 'not passed'}</td>"
-                   f"<td>{points if ok else 0:g} / {points:g}</td></tr>" for g, ok, points in parts)
+    rows = "".join(f"<tr><td>{html.escape(title)}{' (optional)' if optional else ''}</td>"
+                   f"<td>{'passed' if ok else 'not passed'}</td><td>{points if ok else 0:g} / {points:g}</td></tr>"
+                   for title, ok, points, optional in parts)
+    core = [ok for _, ok, _, optional in parts if not optional]
+    extra = [ok for _, ok, _, optional in parts if optional]
+    track = (f"Core track: <strong>{sum(core)} of {len(core)}</strong> parts passed"
+             + ("; that completes its automatically checked part." if core and all(core) else ".")
+             + (f" Going further (optional): {sum(extra)} of {len(extra)}." if extra else ""))
     notes = "".join(f"<li>{html.escape(n.removeprefix('collected: '))}</li>" for n in row.notes)
     score = f"{row.score:g} of {row.max_score:g}" if row.score is not None and row.max_score else "not scored"
     review = ("<p>Your trainer will look at this submission before its score is confirmed.</p>"
@@ -170,11 +193,12 @@ body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
         color: #111; }}
 pre {{ background: #f4f4f4; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }}
 .output {{ background: #fff; border-left: 3px solid #888; }}
-.pass {{ color: #005a2b; }} .fail {{ color: #8a2c00; }}
+.pass {{ color: #005a2b; }} .fail {{ color: #8a2c00; }} .optional {{ color: #444; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; }}
 </style></head>
 <body><main>
 <h1>{html.escape(title)}</h1>
+<p>{track}</p>
 <p>Automatically checked score: <strong>{score}</strong>. Written answers are marked by your trainer and are
 not included until they are.</p>
 {review}

@@ -309,8 +309,12 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
             continue
         cell.execution_count = result["execution_count"]
         cell.outputs = [_output(o) for o in result["outputs"]]
-        if _is_test(cell) and _HIDDEN.search(cell.source) and not result["failed"]:
-            cell.outputs += _further(outcome.hidden.get(index), not_run)
+        if _is_test(cell) and _HIDDEN.search(cell.source):
+            # Run whole, as nbgrader runs it, the cell ends with its hidden tests, so the visible
+            # part's last value is never displayed; kept, it could earn nbgrader's partial credit.
+            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+            if not result["failed"]:
+                cell.outputs += _further(outcome.hidden.get(index), not_run)
         if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
             notes.append(f"output of {_grade_id(cell) or f'cell {index + 1}'} was cut to the output limit")
         meta = cell.metadata.get("nbgrader", {})

@@ -52,7 +52,7 @@ __all__ = ["PRELOAD", "preload", "Limits", "LIMITS", "main"]
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "IPython",
     "coproduction.checks", "coproduction.data", "coproduction.ladder", "coproduction.power",
-    "coproduction.investment", "coproduction.evidence", "coproduction.practice",
+    "coproduction.investment", "coproduction.evidence", "coproduction.practice", "coproduction.questions",
 )
 
 
@@ -85,6 +85,10 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> None:
     for name in modules:  # the hidden checks' pristine copies, loaded once per worker
         if name.startswith("coproduction.") and name not in {"coproduction.checks", "coproduction.data"}:
             reference(name, "__name__")
+    from coproduction.questions import KEYS, load_key
+
+    for key in KEYS.glob("*.json"):  # the core track's keys, read once per worker
+        load_key(key.stem)
 
 
 def _job_processes(sandboxed: bool) -> list[int]:

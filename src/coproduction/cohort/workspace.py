@@ -234,7 +234,7 @@ c.CourseDirectory.source_directory = {str(course / "solutions")!r}
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.course_id = {COURSE_ID!r}
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+c.ClearSolutions.code_stub = {{"python": ""}}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 '''
