@@ -247,3 +247,18 @@ def test_no_hidden_test_replaces_a_name_the_learner_defines(name: str) -> None:
             hidden[meta["grade_id"]] = _bound(code.split("### BEGIN HIDDEN TESTS")[1])
     clashes = {grade_id: names & learner for grade_id, names in hidden.items() if names & learner}
     assert not clashes, clashes
+
+
+def test_the_course_map_and_the_book_state_each_exercise_s_own_time() -> None:
+    """Module 0's table and the book's contents give each exercise the time
+    the exercise itself states (its core track plus its written answers)."""
+    order = ["ladder", "power", "investment", "evidence", "practice"]
+    want = []
+    for name in order:
+        cells = json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        want.append(sum(estimated_minutes(cells)))
+    start = (ROOT / "course" / "00-start-here.ipynb").read_text(encoding="utf-8")
+    stated = [int(m) for m in re.findall(r"\| [1-5]\. [^|]+\| about \d+ minutes, plus (\d+)", start)]
+    assert stated == want, f"module 0 says {stated}, the exercises {want}"
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    assert [int(m) for m in re.findall(r"plus (\d+) for the exercise", intro)] == want

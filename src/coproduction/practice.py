@@ -36,7 +36,7 @@ __all__ = [
     "ROLES",
     "Pairing",
     "PAIRINGS",
-    "stage_for",
+    "stages_for",
     "check_ratings",
     "area_scores",
     "scores_by_role",
@@ -203,25 +203,28 @@ ROLES: tuple[str, ...] = (STAFF, PARTNER)
 
 @dataclass(frozen=True)
 class Pairing:
-    """The course's pairing of one focus area with the rest of the course."""
+    """The course's pairing of one focus area with the rest of the course.
+    The sources do not link their lists; every link here is the course's own
+    reading, and an area may link to several stages and steps, or to none."""
 
-    stage: int  # the implementation stage that mainly closes this area's gap
+    stages: tuple[int, ...]  # implementation stages that close this area's gap, the main one first
     tips: tuple[int, ...]  # ImROC tip numbers
-    practical_step: str  # a key of PRACTICAL_STEPS
+    practical_steps: tuple[str, ...]  # keys of PRACTICAL_STEPS (none where no step speaks to the area)
     module: str  # where the course teaches it
 
 
-#: The course's own reading: every stage, tip and practical step is used,
-#: each stage and step exactly once.
+#: The course's own reading: every stage, tip and practical step is used at
+#: least once, but none is forced onto an area it does not speak to.
 PAIRINGS: Mapping[str, Pairing] = {
-    "Planning": Pairing(3, (2, 9), "Start with intentional conversations", "module 3, input investment"),
-    "Training": Pairing(1, (4,), "Cross-departmental training", "module 0, start here"),
-    "Implementation": Pairing(6, (8,), "Deep engagement", "module 1, the ladder"),
-    "Flexibility": Pairing(4, (5,), "Empower frontline staff", "module 3, input investment"),
-    "Participation": Pairing(2, (1, 6), "Build relationships, not transactions", "module 2, power imbalance"),
-    "Recognition": Pairing(8, (10,), "Capacity building", "module 3, input investment"),
-    "Review": Pairing(7, (7,), "Measure what matters", "module 4, evidence-backed decisions"),
-    "Accountability": Pairing(5, (3,), "Commit to transparency", "module 2, power imbalance"),
+    "Planning": Pairing((4, 6), (2, 9), (), "module 3, input investment"),
+    "Training": Pairing((1, 8), (4,), ("Cross-departmental training", "Capacity building"), "module 0, start here"),
+    "Implementation": Pairing((6, 2), (2, 8), ("Deep engagement",), "module 1, the ladder"),
+    "Flexibility": Pairing((7, 4), (5,), ("Empower frontline staff",), "module 1, the ladder"),
+    "Participation": Pairing((2, 3), (1, 6), ("Build relationships, not transactions",
+                                              "Start with intentional conversations"), "module 2, power imbalance"),
+    "Recognition": Pairing((8,), (10,), (), "module 3, input investment"),
+    "Review": Pairing((7,), (7,), ("Measure what matters",), "module 4, evidence-backed decisions"),
+    "Accountability": Pairing((5,), (3,), ("Commit to transparency",), "module 2, power imbalance"),
 }
 
 
@@ -231,9 +234,9 @@ def _known_area(area: str) -> str:
     return area
 
 
-def stage_for(area: str) -> Stage:
-    """The implementation stage paired with a focus area."""
-    return STAGES[PAIRINGS[_known_area(area)].stage - 1]
+def stages_for(area: str) -> tuple[Stage, ...]:
+    """The implementation stages paired with a focus area, the main one first."""
+    return tuple(STAGES[number - 1] for number in PAIRINGS[_known_area(area)].stages)
 
 
 def check_ratings(responses: pd.DataFrame) -> pd.DataFrame:
@@ -315,13 +318,12 @@ def weakest(scores: Mapping[str, float] | pd.Series, n: int = 3) -> list[str]:
 def first_actions(area: str) -> list[str]:
     """Suggested first actions for a weak focus area, drawn from the course."""
     pairing = PAIRINGS[_known_area(area)]
-    stage = stage_for(area)
     tips = " and ".join(f"tip {t}, “{TOP_TEN_TIPS[t - 1]}”" for t in pairing.tips)
     return [
         *(f"Aim for: {action}" for action in FOCUS_AREA_ACTIONS[area]),
-        f"Stage {stage.number}, {stage.name}: {stage.involves[0]}.",
+        *(f"Stage {stage.number}, {stage.name}: {stage.involves[0]}." for stage in stages_for(area)),
         f"ImROC {tips}.",
-        f"{pairing.practical_step}: {PRACTICAL_STEPS[pairing.practical_step]}.",
+        *(f"{step}: {PRACTICAL_STEPS[step]}." for step in pairing.practical_steps),
         f"Revisit {pairing.module}.",
     ]
 

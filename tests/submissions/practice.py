@@ -41,7 +41,7 @@ def weakest_areas(scores, n):
 def plan_outline(scores, n):
     rows = []
     for area in weakest_areas(scores, n):
-        stage = next(s for s in STAGES if s.number == PAIRINGS[area].stage)
+        stage = next(s for s in STAGES if s.number == PAIRINGS[area].stages[0])
         rows.append({"area": area, "score": scores[area], "stage": stage.name,
                      "first action": FOCUS_AREA_ACTIONS[area][0]})
     return pd.DataFrame(rows).set_index("area")
@@ -72,7 +72,7 @@ def weakest_areas(scores, n):
 def plan_outline(scores, n):
     areas = list(scores.sort_values(kind="stable").index[:n])
     return pd.DataFrame({"score": [scores[a] for a in areas],
-                         "stage": [STAGES[PAIRINGS[a].stage - 1].name for a in areas],
+                         "stage": [STAGES[PAIRINGS[a].stages[0] - 1].name for a in areas],
                          "first action": [FOCUS_AREA_ACTIONS[a][0] for a in areas]}, index=areas)
 ''',
 }

@@ -14,7 +14,7 @@ from IPython.display import HTML
 from coproduction.data import load
 from coproduction.figures.practice import profile_figure
 from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, PARTNER, RATINGS, STAFF, PracticeError,
-                                   assess, scores_by_role, stage_for, weakest)
+                                   assess, scores_by_role, stages_for, weakest)
 from coproduction.widgets.base import Scenario, labelled, static_build, static_note
 
 __all__ = ["EXAMPLE_FOCUS", "EXAMPLE_LEVELS", "assessment_html", "assessment_view", "assessment_explorer",
@@ -50,10 +50,11 @@ def _hub_series() -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
 def _actions_html(actions: dict[str, list[str]], focus: pd.Series) -> str:
     blocks = []
     for area, steps in actions.items():
-        stage = stage_for(area)
+        numbers = [str(stage.number) for stage in stages_for(area)]
         items = "".join(f"<li>{html.escape(step)}</li>" for step in steps)
         blocks.append(f"<li><strong>{html.escape(area)}</strong> (rated {focus[area]:.0f}, "
-                      f"{html.escape(RATINGS[int(focus[area])])}; stage {stage.number}) <ul>{items}</ul></li>")
+                      f"{html.escape(RATINGS[int(focus[area])])}; {'stages' if len(numbers) > 1 else 'stage'} "
+                      f"{' and '.join(numbers)}) <ul>{items}</ul></li>")
     return "<ol>" + "".join(blocks) + "</ol>"
 
 
