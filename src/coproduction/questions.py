@@ -25,6 +25,7 @@ message alone.
 
 from __future__ import annotations
 
+import ast
 import base64
 import contextlib
 import difflib
@@ -32,6 +33,7 @@ import hashlib
 import html
 import io
 import json
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from typing import Any, Literal
 from coproduction.checks import NotPlain, option, rounded, wrap
 
 __all__ = ["Question", "QuestionError", "Verdict", "NotAnswered", "NotRight", "check", "going_further",
-           "check_my_work", "Report", "read_questions",
+           "check_my_work", "Report", "part_title", "read_questions",
            "make_key", "write_keys", "load_key", "judge", "check_notebook", "estimated_minutes", "is_going_further",
            "KEYS", "BLANK", "NOT_ATTEMPTED"]
 
@@ -138,20 +140,18 @@ def _stream(exercise: str, part: str, token: str, length: int) -> bytes:
     return b"".join(blocks)[:length]
 
 
+def _xor(data: bytes, exercise: str, part: str, token: str) -> bytes:
+    """``data`` masked with a keystream made from the answer ``token``:
+    applied twice, it gives ``data`` back."""
+    return bytes(a ^ b for a, b in zip(data, _stream(exercise, part, token, len(data))))
+
+
 def _seal(message: str, exercise: str, part: str, token: str) -> str:
-    data = message.encode()
-    mask = _stream(exercise, part, token, len(data))
-    return base64.b64encode(bytes(a ^ b for a, b in zip(data, mask))).decode("ascii")
+    return base64.b64encode(_xor(message.encode(), exercise, part, token)).decode("ascii")
 
 
 def _unseal(sealed: str, exercise: str, part: str, token: str) -> str:
-    data = base64.b64decode(sealed)
-    mask = _stream(exercise, part, token, len(data))
-    return bytes(a ^ b for a, b in zip(data, mask)).decode()
-
-
-def _number_token(value: float, decimals: int) -> str:
-    return rounded(value, decimals)
+    return _xor(base64.b64decode(sealed), exercise, part, token).decode()
 
 
 def make_key(exercise: str, questions: dict[str, Question]) -> dict[str, Any]:
@@ -160,10 +160,10 @@ def make_key(exercise: str, questions: dict[str, Question]) -> dict[str, Any]:
     for q in questions.values():
         entry: dict[str, Any] = {"title": q.title, "kind": q.kind, "reread": q.reread, "options": list(q.options)}
         if q.kind == "number":
-            said = {_number_token(float(v), q.decimals): m for v, m in q.wrong.items()}
-            said[_number_token(q.answer, q.decimals)] = q.right
+            said = {rounded(float(v), q.decimals): m for v, m in q.wrong.items()}
+            said[rounded(q.answer, q.decimals)] = q.right
             entry.update(decimals=q.decimals, other=q.other,
-                         right=_digest(exercise, q.name, "right|" + _number_token(q.answer, q.decimals)))
+                         right=_digest(exercise, q.name, "right|" + rounded(q.answer, q.decimals)))
         elif q.kind == "choice":
             said = {option(o): q.wrong.get(o, q.right) for o in q.options}
             entry["right"] = _digest(exercise, q.name, "right|" + option(q.answer))
@@ -253,7 +253,7 @@ def judge(exercise: str, part: str, value: Any, key: dict[str, Any] | None = Non
         if isinstance(value, bool):
             return wrong("This part wants a number, not True or False.")
         try:
-            token = _number_token(value, entry["decimals"])
+            token = rounded(value, entry["decimals"])
         except NotPlain:
             if isinstance(value, str):
                 return wrong(f'This part wants a number, like 12 or 0.25, without quotes; you gave "{value}".')
@@ -475,7 +475,9 @@ def _find_notebook(exercise: str, notebook: str | Path | None) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def _title_before(cells: list[Any], index: int) -> str:
+def part_title(cells: list[Any], index: int) -> str:
+    """The part the cell at ``index`` belongs to, as its heading names it
+    ("Part 2", "A1"): check cells, Check my work and feedback pages use it."""
     for cell in reversed(cells[:index]):
         if cell.get("cell_type") == "markdown":
             for line in _source(cell).splitlines():
@@ -501,7 +503,7 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
         if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
             continue
         grade_id = str(meta.get("grade_id", ""))
-        row = _run_check(_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, _title_before(cells, index),
+        row = _run_check(_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, part_title(cells, index),
                          is_going_further(grade_id))
         saved = by_id.get(grade_id.replace("_tests", "_answer"))
         if row.state != "right" and saved is not None and _saved_differs(_source(saved), namespace):
@@ -513,8 +515,6 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
 
 def _bound_names(code: str) -> set[str]:
     """The names a cell's top-level statements bind."""
-    import ast
-
     names: set[str] = set()
     for node in ast.parse(code).body:
         if isinstance(node, ast.Assign):
@@ -532,8 +532,6 @@ def _saved_differs(code: str, namespace: dict[str, Any]) -> bool:
     """Whether an answer cell as saved assigns a plain value (``q1_type =
     "Consult"``) other than the one the kernel holds: typed but not run.
     Only literals are read; nothing in the cell is executed."""
-    import ast
-
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -612,10 +610,7 @@ def estimated_minutes(cells: list[dict[str, Any]]) -> tuple[int, int]:
     :data:`READING_WORDS_PER_MINUTE`, :data:`MINUTES_PER_CORE_PART` per core
     part, and each written answer's upper word limit at
     :data:`WRITING_WORDS_PER_MINUTE`. Estimates, not measurements."""
-    import re
-
     core = written = 0.0
-    text = lambda cell: "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]  # noqa: E731
     by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in cells}
     for grade_id, cell in by_id.items():
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -623,12 +618,11 @@ def estimated_minutes(cells: list[dict[str, Any]]) -> tuple[int, int]:
             continue
         part = grade_id.split("_")[0]
         intro = by_id.get(f"{part}_intro")
-        words = len(text(intro).split()) if intro else 0
+        words = len(_source(intro).split()) if intro else 0
         if is_going_further(grade_id):
             continue
         if meta.get("solution"):  # a written answer
-            limits = [int(n) for n in re.findall(r"(\d+) to (\d+) words", text(intro) if intro else "")
-                      for n in n[1:]]
+            limits = [int(n) for n in re.findall(r"\d+ to (\d+) words", _source(intro) if intro else "")]
             written += words / READING_WORDS_PER_MINUTE + (max(limits) if limits else 150) / WRITING_WORDS_PER_MINUTE
         else:
             core += words / READING_WORDS_PER_MINUTE + MINUTES_PER_CORE_PART

@@ -31,7 +31,7 @@ from nbformat import NotebookNode
 
 from coproduction.cohort.grade import FURTHER_CHECK, NOT_RUN
 from coproduction.cohort.workspace import StatusRow, Workspace
-from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further
+from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_title
 from coproduction.release import LEAK_MARKERS, secret_lines
 
 __all__ = ["render_feedback", "write_feedback", "LeakError"]
@@ -104,13 +104,6 @@ def _revisit(nb: NotebookNode, index: int) -> str:
     return f"{module}, for {heading}" if heading else module
 
 
-def _part_title(nb: NotebookNode, index: int) -> str:
-    """The part a test cell checks, as its heading names it ("Part 2", "A1")."""
-    heading = next((line.lstrip("# ").strip() for c in reversed(nb.cells[:index]) if c.cell_type == "markdown"
-                    for line in c.source.splitlines() if line.startswith("## ")), "")
-    return heading.split(":")[0] if heading else "a check"
-
-
 def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) -> str:
     errors = [o for o in cell.outputs if o.output_type == "error"]
     stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
@@ -161,7 +154,7 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
             points = float(meta.get("points", 0))
             passed = not any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
                              for o in cell.outputs)
-            title = _part_title(nb, index)
+            title = part_title(nb.cells, index)
             parts.append((title, passed, points, is_going_further(str(grade_id))))
             chunk = (f'<section class="check" aria-label="Check of {html.escape(title)}">'
                      + _check_html(cell, given.get(grade_id, "# (a check)"), points, _revisit(nb, index))
