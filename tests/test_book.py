@@ -160,6 +160,39 @@ def test_every_citation_key_resolves_and_every_source_is_cited() -> None:
     assert entries <= cited, f"in references.bib but cited nowhere: {sorted(entries - cited)}"
 
 
+def _bib_entries() -> dict[str, dict[str, str]]:
+    """Each entry's fields, by key (values with their outer braces removed)."""
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    entries = {}
+    for key, body in re.findall(r"^@\w+\{([^,]+),(.*?)^\}", bib, re.S | re.M):
+        entries[key] = {name.lower(): value.strip()
+                        for name, value in re.findall(r"^\s*(\w+)\s*=\s*\{(.*)\},?\s*$", body, re.M)}
+    return entries
+
+
+def test_every_source_names_its_title_date_and_author_or_publisher() -> None:
+    """A reader must be able to find each source: what it is, who wrote or published it, and when.
+
+    A page that gives no date of its own says so ("n.d.") and says when the course read it,
+    or why it could not be read, so an undated source is never silently dateless.
+    """
+    entries = _bib_entries()
+    assert len(entries) >= 30, "the bibliography was not read"
+    faults = []
+    for key, fields in entries.items():
+        if not fields.get("title"):
+            faults.append(f"{key}: no title")
+        if not (fields.get("author") or fields.get("publisher") or fields.get("organization")):
+            faults.append(f"{key}: no author or publisher")
+        year = fields.get("year", "")
+        if year == "n.d.":
+            if not re.search(r"(read|undated)", fields.get("note", ""), re.I):
+                faults.append(f"{key}: undated, and no note says when it was read or why not")
+        elif not re.fullmatch(r"(1[89]|20)\d\d", year):
+            faults.append(f"{key}: year {year!r} is neither a year nor 'n.d.'")
+    assert not faults, "\n".join(faults)
+
+
 def test_every_page_names_the_site_and_has_a_favicon_that_exists(site: Path) -> None:
     """A browser asks every site for an icon; a missing one is a 404 on a reader's first page."""
     import re

@@ -4,7 +4,7 @@ and an organisational self-assessment built on them.
 Sources (see ``book/references.bib``): the eight implementation stages
 (seed 001, ``implementing_guide``); the five organisational levels and the
 eight focus areas of a co-production culture with their actions (seed 003,
-``reality_2023``); ImROC's top ten tips as given by seed 004 (``humber_intro``); the
+``reality_workshops``); ImROC's top ten tips as given by seed 004 (``humber_intro``); the
 eight practical steps of the Transformational Change Partnership (seed 000,
 ``ahmad_mcclinton``). Each is in the course's words.
 
