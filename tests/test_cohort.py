@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook
 
 from coproduction.cli import build_parser, main
 from coproduction.cohort.collect import collect, create_cohort
+from coproduction.cohort.export import COLUMNS as EXPORT_COLUMNS
 from coproduction.cohort.export import export_grades, pseudonym
 from coproduction.cohort.feedback import write_feedback
 from coproduction.cohort.grade import Unreadable, autograde, read_notebook
@@ -99,7 +100,7 @@ def test_unreadable_notebooks_say_why(tmp_path: Path, content: bytes, status: st
 def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["--help"], ["cohort", "--help"], ["cohort", "create", "--help"], ["collect", "--help"],
                     ["autograde", "--help"], ["status", "--help"], ["feedback", "--help"], ["export", "--help"],
-                    ["report", "--help"]):
+                    ["report", "--help"], ["formgrader", "--help"], ["certificates", "--help"], ["verify", "--help"]):
         with pytest.raises(SystemExit) as done:
             build_parser().parse_args(command)
         assert done.value.code == 0
@@ -207,7 +208,7 @@ def test_every_learner_gets_the_status_and_score_their_submission_earns(cohort) 
             wrong += [f"{where}: {words!r} not in its outputs" for words in submission.expect.evidence
                       if words not in text]
     assert not wrong, "\n".join(wrong)
-    assert all(ws.status(s, a) is None for s in built.silent for a in ws.assignments)
+    assert all(ws.status(s, a).status == "not submitted" for s in built.silent for a in ws.assignments)
 
 
 @pytest.mark.slow
@@ -228,6 +229,8 @@ def test_gradebook_is_consistent_with_every_status(cohort) -> None:
     with Gradebook(ws.db_url, COURSE_ID) as gb:
         assert sorted(s.id for s in gb.students) == sorted(built.roster)
         for row in ws.statuses():
+            if row.status == "not submitted":
+                continue
             submission = gb.find_submission(row.assignment, row.learner)
             grades = submission.notebooks[0].grades
             assert submission.score == row.score
@@ -277,8 +280,9 @@ class _Live(HTMLParser):
 def test_feedback_never_contains_hidden_tests_solutions_or_live_content(cohort) -> None:
     ws: Workspace = cohort["ws"]
     problems: list[str] = []
-    written = write_feedback(ws, log=problems.append)
-    graded = [r for r in ws.statuses() if r.status in {"graded", "needs review", "timeout", "crashed"}]
+    pages = write_feedback(ws, log=problems.append)
+    written = pages.changed + pages.unchanged
+    graded = [r for r in ws.statuses() if r.status in {"graded", "blank", "needs review", "timeout", "crashed"}]
     assert len(written) == len(graded) and not problems, problems
     hidden = secret_lines(ROOT, solutions=False)
     everything = secret_lines(ROOT)
@@ -293,7 +297,7 @@ def test_feedback_never_contains_hidden_tests_solutions_or_live_content(cohort) 
         live = _Live()
         live.feed(page)
         assert not live.found, f"{path}: {live.found}"
-        assert "Automatically checked score" in page
+        assert "Score: <strong>" in page
     partly = next(p for p in written if kinds[(p.parts[-3], p.parts[-2])] == "partly-wrong")
     assert "Not passed" in partly.read_text(encoding="utf-8")
     hard_coded = next(p for p in written if kinds[(p.parts[-3], p.parts[-2])] == "hard-coded").read_text()
@@ -320,14 +324,15 @@ def test_one_failing_feedback_page_does_not_stop_the_others(cohort, monkeypatch:
     real = feedback.render_feedback
     victim = next(r.learner for r in ws.statuses(["ladder"]) if r.status == "graded")
 
-    def broken(nb, released, row, title, secrets=frozenset()):  # type: ignore[no-untyped-def]
+    def broken(nb, released, row, title, secrets=frozenset(), marks=()):  # type: ignore[no-untyped-def]
         if row.learner == victim:
             raise RuntimeError("a page that cannot be made")
-        return real(nb, released, row, title, secrets)
+        return real(nb, released, row, title, secrets, marks)
 
     monkeypatch.setattr(feedback, "render_feedback", broken)
     problems: list[str] = []
-    written = write_feedback(ws, ["ladder"], log=problems.append)
+    pages = write_feedback(ws, ["ladder"], log=problems.append)
+    written = pages.changed + pages.unchanged
     assert problems == [f"No feedback written for {victim}/ladder: a page that cannot be made"]
     assert written and all(p.parts[-3] != victim for p in written)
 
@@ -335,32 +340,46 @@ def test_one_failing_feedback_page_does_not_stop_the_others(cohort, monkeypatch:
 @pytest.mark.slow
 def test_report_and_export(cohort, tmp_path: Path) -> None:
     ws: Workspace = cohort["ws"]
+    built = cohort["built"]
     page = write_report(ws, tmp_path / "report.html").read_text(encoding="utf-8")
     for heading in ("Score distribution per assignment", "Where the cohort struggles", "Completion by learner",
-                    "Written answers waiting for a trainer"):
+                    "Written answers waiting for a trainer", "Submissions that could not be graded to the end"):
         assert heading in page
-    assert page.count('<img src="data:image/png;base64,') == 2 and 'alt="Dot plot of each learner' in page
-    assert "not submitted" in page and "timeout" in page
-    assert "Submissions that need a trainer" in page and "channel" in page.split("need a trainer")[1]
+    assert page.count('<img src="data:image/png;base64,') == 2 and 'alt="Dot plot of each graded learner' in page
+    sent_nothing = len(built.silent) * len(ws.assignments) + sum(1 for s in built.submissions if s.kind == "missing")
+    assert f"Not shown: {sent_nothing} not submitted" in page
+    assert "Part 1: " in page and "q1_tests" not in page, "parts are named as the exercise names them"
+    assert "timeout: " in page and "Submissions that need a trainer" in page
+    assert "channel" in page.split("need a trainer")[1]
     grades = list(csv.DictReader(io.StringIO(export_grades(ws, tmp_path / "g.csv").read_text())))
-    assert len(grades) == len(cohort["built"].roster)
-    assert list(grades[0]) == ["learner", *ws.assignments, "total", "needs review"]
+    assert len(grades) == len(built.roster) * len(ws.assignments)
+    assert tuple(grades[0]) == EXPORT_COLUMNS
     flagged = {(r.learner, r.assignment) for r in ws.statuses() if r.status == "needs review"}
-    assert flagged and {(g["learner"], a) for g in grades for a in ws.assignments
-                        if g["needs review"].startswith(f"{a}: ") or f"; {a}: " in g["needs review"]} == flagged
-    row = next(r for r in grades if r["learner"] == cohort["built"].silent[0])
-    assert float(row["total"]) == 0.0
+    assert flagged and {(g["learner"], g["assignment"]) for g in grades if g["status"] == "needs review"} == flagged
+    recorded = {(r.learner, r.assignment): r.score for r in ws.statuses() if r.score is not None}
+    for g in grades:
+        if g["score"] == "":
+            assert g["status"] in {"not submitted", "not collected yet"}, f"only what was never sent has no score: {g}"
+        else:
+            assert float(g["score"]) == recorded[(g["learner"], g["assignment"])], g
+        assert not any(v.endswith(".0") for v in g.values()), f"scores are written as people write them: {g}"
+    silent = [g for g in grades if g["learner"] in built.silent]
+    assert silent and all(g["status"] == "not submitted" and g["score"] == "" for g in silent)
     first = export_grades(ws, tmp_path / "p1.csv", pseudonymise=True).read_text()
     again = export_grades(ws, tmp_path / "p2.csv", pseudonymise=True).read_text()
-    assert first == again and "L01" not in first
-    assert sorted(first.splitlines()[1:]) != sorted((tmp_path / "g.csv").read_text().splitlines()[1:])
+    assert first == again and not any(learner in first for learner in built.roster)
+    names = list(dict.fromkeys(line.split(",")[0] for line in first.splitlines()[1:]))
+    assert names == sorted(names), "rows are sorted by pseudonym"
+    in_roster_order = [pseudonym(learner, ws.pseudonym_key) for learner in built.roster]
+    assert names != in_roster_order, "the pseudonymised order must not give away the roster's"
 
 
 @pytest.mark.slow
 def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort) -> None:
     ws: Workspace = cohort["ws"]
     assert autograde(ws, workers=2, timeout=TIMEOUT, sandbox="required", log=lambda _: None) == []
-    before = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(["practice"])}
+    before = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(["practice"])
+              if r.status != "not submitted"}
     again = autograde(ws, ["practice"], workers=2, timeout=TIMEOUT, sandbox="required", force=True)
     assert {(r.learner, r.assignment): (r.status, r.score) for r in again} == before
 

@@ -5,15 +5,19 @@ Every subcommand has ``--help``. A typical run::
     coproduction cohort create ~/cohorts/spring --roster roster.csv
     coproduction collect ~/cohorts/spring ladder ~/Downloads/ladder-submissions.zip
     coproduction autograde ~/cohorts/spring
+    coproduction formgrader ~/cohorts/spring     # mark the written answers
     coproduction feedback ~/cohorts/spring
     coproduction report ~/cohorts/spring
     coproduction export ~/cohorts/spring --pseudonymise
+    coproduction certificates ~/cohorts/spring --min-share 60
+    coproduction verify ~/cohorts/spring CIP-ABCD-EFGH-IJKL-MNOP-QRST
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -34,7 +38,8 @@ def _create(args: argparse.Namespace) -> int:
     from coproduction.release import repo_root
 
     course = Path(args.course).resolve() if args.course else repo_root()
-    ws = create_cohort(Path(args.workspace), Path(args.roster), course, args.db)
+    ws = create_cohort(Path(args.workspace), Path(args.roster), course, args.db,
+                       say=lambda step: print(f"  {step}…", file=sys.stderr, flush=True))
     print(f"Created cohort workspace {ws.root} for {len(ws.learners())} learners and assignments "
           f"{', '.join(ws.assignments)}.\nIt holds learner data: keep it out of git (it ignores itself).")
     return 0
@@ -58,28 +63,22 @@ def _collect(args: argparse.Namespace) -> int:
 
 def _autograde(args: argparse.Namespace) -> int:
     from coproduction.cohort.grade import autograde
-    from coproduction.cohort.report import status_table
+    from coproduction.cohort.standing import standings, status_table
 
     ws = _workspace(args.workspace)
-    try:
-        rows = autograde(ws, args.assignment or None, workers=args.workers, timeout=args.timeout,
-                         total_timeout=args.total_timeout, max_output=args.max_output, sandbox=args.sandbox, force=args.force,
-                         progress=None if args.quiet else sys.stderr)
-    except KeyboardInterrupt:
-        graded = [r for r in ws.statuses() if r.status != "collected"]
-        print(f"\nInterrupted. Every grade recorded so far is kept ({len(graded)} submissions); "
-              "run the same command again to grade the rest.", file=sys.stderr)
-        return 130
+    rows = autograde(ws, args.assignment or None, workers=args.workers, timeout=args.timeout,
+                     total_timeout=args.total_timeout, max_output=args.max_output, sandbox=args.sandbox,
+                     force=args.force, progress=None if args.quiet else sys.stderr)
     if rows:
-        print(status_table(rows))
+        print(status_table(standings(ws, sorted({r.assignment for r in rows}))))
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
-    from coproduction.cohort.report import status_table
+    from coproduction.cohort.standing import standings, status_table
 
     ws = _workspace(args.workspace)
-    print(status_table(ws.statuses(args.assignment or None)))
+    print(status_table(standings(ws, args.assignment or None)))
     return 0
 
 
@@ -88,8 +87,9 @@ def _feedback(args: argparse.Namespace) -> int:
 
     ws = _workspace(args.workspace)
     problems: list[str] = []
-    written = write_feedback(ws, args.assignment or None, log=problems.append)
-    print(f"Wrote {len(written)} feedback file(s) under {ws.root / 'feedback'}.")
+    pages = write_feedback(ws, args.assignment or None, log=problems.append)
+    print(f"Wrote {len(pages.changed)} feedback page(s) under {ws.root / 'feedback'}"
+          + (f"; {len(pages.unchanged)} already up to date." if pages.unchanged else "."))
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
@@ -113,6 +113,42 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else ws.root / "reports" / "cohort-report.html"
     write_report(ws, out)
     print(f"Wrote {out}.")
+    return 0
+
+
+def _formgrader(args: argparse.Namespace) -> int:
+    from coproduction.cohort.formgrader import run_formgrader
+
+    return run_formgrader(_workspace(args.workspace), port=args.port, ip=args.ip)
+
+
+def _certificates(args: argparse.Namespace) -> int:
+    from coproduction.cohort.certificates import Rule, issue_certificates
+
+    ws = _workspace(args.workspace)
+    rule = Rule(min_share=args.min_share / 100, fully_marked=not args.allow_unmarked)
+    result = issue_certificates(ws, rule, pdf=not args.no_pdf)
+    print(f"Completing the course means: {rule.describe()}.")
+    print(f"Wrote {len(result.complete)} certificate(s) under {ws.root / 'certificates'}"
+          + (" (HTML and PDF)." if not args.no_pdf else " (HTML)."))
+    for certificate in result.complete:
+        print(f"  {certificate.learner}: {certificate.code}")
+    if result.incomplete:
+        print(f"Not complete yet ({len(result.incomplete)}):")
+        for learner, reasons in result.incomplete.items():
+            print(f"  {learner}: " + "; ".join(reasons))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from coproduction.cohort.certificates import verify
+
+    found = verify(_workspace(args.workspace), args.code)
+    if found is None:
+        print(f"Not valid: {args.code} is not a certificate this cohort issued, or it was altered.")
+        return 1
+    print(f"Valid: issued on {found.issued} to {found.name} ({found.learner}) for completing the course, "
+          f"{found.hours:g} estimated hours.")
     return 0
 
 
@@ -175,13 +211,52 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--pseudonymise", action="store_true",
                      help="replace learner ids with stable pseudonyms (a key kept in the workspace)")
 
+    sub = command("formgrader", "start nbgrader's Formgrader on the workspace to mark written answers",
+                  _formgrader)
+    sub.add_argument("workspace")
+    sub.add_argument("--port", type=int, default=None,
+                     help="port to listen on (default: $JUPYTER_PORT, $PORT, else a free one)")
+    sub.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: this machine only)")
+
+    sub = command("certificates", "write certificates of completion for learners who meet the rule, and say "
+                                  "why the others have not yet", _certificates)
+    sub.add_argument("workspace")
+    sub.add_argument("--min-share", type=float, default=60.0, metavar="PERCENT",
+                     help="share of the core track's and written answers' points needed (default: 60)")
+    sub.add_argument("--allow-unmarked", action="store_true",
+                     help="do not require every assignment to be fully marked")
+    sub.add_argument("--no-pdf", action="store_true", help="HTML certificates only (no Chromium needed)")
+
+    sub = command("verify", "check a certificate's verification code against this cohort", _verify)
+    sub.add_argument("workspace")
+    sub.add_argument("code", help="e.g. CIP-ABCD-EFGH-IJKL-MNOP-QRST")
+
     sub = command("report", "write the cohort report (HTML with figures)", _report)
     sub.add_argument("workspace")
     sub.add_argument("--output", help="HTML path (default: reports/cohort-report.html in the workspace)")
     return parser
 
 
+INTERRUPTED = ("\nInterrupted. Everything recorded so far is kept: run the same command again to carry on "
+               "from where it stopped.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command started in the background (``&``) inherits an ignored Ctrl-C; a trainer still
+    # needs to stop it (kill -INT), and to get the same plain message.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not turn the message into a traceback
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` or a pager that closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # nbgrader runs alembic, which lives beside this Python.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     args = build_parser().parse_args(argv)

@@ -44,7 +44,7 @@ from typing import Any, Literal
 from coproduction.checks import NotPlain, option, rounded, wrap
 
 __all__ = ["Question", "QuestionError", "Verdict", "NotAnswered", "NotRight", "check", "going_further",
-           "check_my_work", "Report", "part_title", "read_questions",
+           "check_my_work", "Report", "part_title", "part_name", "part_names", "read_questions",
            "make_key", "write_keys", "load_key", "judge", "check_notebook", "estimated_minutes", "is_going_further",
            "KEYS", "BLANK", "NOT_ATTEMPTED"]
 
@@ -475,15 +475,38 @@ def _find_notebook(exercise: str, notebook: str | Path | None) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
+def _heading(cells: list[Any], index: int) -> str | None:
+    """The last level-2 heading at or before the cell at ``index``."""
+    for cell in reversed(cells[:index + 1]):
+        if cell.get("cell_type") == "markdown":
+            for line in reversed(_source(cell).splitlines()):
+                if line.startswith("## "):
+                    return line[3:].strip()
+    return None
+
+
 def part_title(cells: list[Any], index: int) -> str:
     """The part the cell at ``index`` belongs to, as its heading names it
     ("Part 2", "A1"): check cells, Check my work and feedback pages use it."""
-    for cell in reversed(cells[:index]):
-        if cell.get("cell_type") == "markdown":
-            for line in _source(cell).splitlines():
-                if line.startswith("## "):
-                    return line[3:].split(":")[0].strip()
-    return "a part"
+    heading = _heading(cells, index - 1)
+    return heading.split(":")[0].strip() if heading else "a part"
+
+
+def part_name(cells: list[Any], index: int) -> str:
+    """The part's whole name, as its heading gives it without the points
+    ("Part 4: where labels overstate most"): what a trainer's tables show."""
+    heading = _heading(cells, index)
+    return re.sub(r"\s*\([^()]*\)\s*$", "", heading) if heading else "a part"
+
+
+def part_names(cells: list[Any]) -> dict[str, str]:
+    """Every graded cell's part name, by its nbgrader id."""
+    names = {}
+    for index, cell in enumerate(cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and meta.get("grade_id"):
+            names[meta["grade_id"]] = part_name(cells, index)
+    return names
 
 
 def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Path | None = None) -> Report:

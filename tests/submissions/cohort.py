@@ -268,14 +268,14 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     if kind == "infinite-loop":
         # As nbgrader does, the cell is interrupted at its limit and the rest still runs.
         return name, edited(lambda nb: None, {**solved, "q3_answer": "while True:\n    pass"}), Expect(
-            "timeout", every - {"q3_tests"}, ("stopped after", "at q3_answer", "still ran"))
+            "timeout", every - {"q3_tests"}, ("stopped after", "at the answer to Part 3: ", "still ran"))
     if kind == "ignores-interrupt":
         loop = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, "
                 "signal.SIG_IGN)\nwhile True:\n    try:\n        pass\n    except BaseException:\n        pass")
         # It cannot be interrupted, so the notebook is stopped before any part's further checks ran.
         # Its use of signal also puts it in front of a trainer.
         return name, edited(lambda nb: None, {**solved, "q2_answer": loop}), Expect(
-            "needs review", frozenset(), ("did not respond to an interrupt", "at q2_answer", "signals"))
+            "needs review", frozenset(), ("did not respond to an interrupt", "at the answer to Part 2: ", "signals"))
     if kind == "kernel-death":
         die = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
         # Hidden tests run after every answer cell, so no part's further checks ran.
@@ -284,23 +284,23 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     if kind == "exception":
         broken = "raise ValueError('I had not finished this part')\n" + solved["q5_answer"]
         return name, edited(lambda nb: None, {**solved, "q5_answer": broken}), Expect(
-            "graded", every - {"q5_tests"}, ("an error in answer cell q5_answer",), ("I had not finished",))
+            "graded", every - {"q5_tests"}, ("an error in the answer to Part 5: ",), ("I had not finished",))
     if kind == "deleted-test":
         return name, edited(lambda nb: nb.cells.remove(_cell(nb, "q1_tests"))), Expect(
-            "graded", every, ("test cell q1_tests was deleted; it was put back",))
+            "graded", every, ("the check of Part 1: ", "was deleted; it was put back"))
 
     def cheat(nb: nbformat.NotebookNode) -> None:
         _cell(nb, "q5_tests").source = "# checked by me\npass"
 
     if kind == "edited-test":
         return name, edited(cheat, {**solved, "q5_answer": ""}), Expect(
-            "graded", every - {"q5_tests"}, ("test cell q5_tests was edited; the original was put back",))
+            "graded", every - {"q5_tests"}, ("the check of Part 5: ", "was edited; the original was put back"))
 
     def break_setup(nb: nbformat.NotebookNode) -> None:
         _cell(nb, "setup").source += "\nraise RuntimeError('I broke the setup cell')"
 
     if kind == "edited-locked":
-        return name, edited(break_setup), Expect("graded", every, ("locked cell setup was edited",))
+        return name, edited(break_setup), Expect("graded", every, ("the set-up cell was edited",))
 
     def duplicate(nb: nbformat.NotebookNode) -> None:
         original = _cell(nb, "q5_answer")
@@ -310,15 +310,15 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
         nb.cells.insert(nb.cells.index(original), copy_cell)
 
     if kind == "duplicated-answer":
-        return name, edited(duplicate), Expect("graded", every, ("cell q5_answer was duplicated",))
+        return name, edited(duplicate), Expect("graded", every, ("the answer to Part 5: ", "was duplicated"))
     if kind == "huge-line":
         loud = solved["q1_answer"] + '\nprint("x" * 10_000_000)'
         return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
-            "graded", every, ("output of q1_answer was cut",), ("output limit:",))
+            "graded", every, ("output of the answer to Part 1: ", "was cut"), ("output limit:",))
     if kind == "huge-lines":
         loud = solved["q1_answer"] + "\nfor i in range(300_000):\n    print(i)"
         return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
-            "graded", every, ("output of q1_answer was cut",))
+            "graded", every, ("output of the answer to Part 1: ", "was cut"))
 
     def other_kernel(nb: nbformat.NotebookNode) -> None:
         nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
@@ -358,7 +358,8 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                 learner_spec = assignment.learners[kind]
                 written = assignment.written if learner_spec.written else {}
                 content = _bytes(_notebook(name, learner_spec.answers(), written))
-                filename, expect = f"{name}.ipynb", Expect("graded", learner_spec.passes)
+                filename = f"{name}.ipynb"
+                expect = Expect("blank" if kind == "blank" else "graded", learner_spec.passes)
             cohort.submissions.append(Submission(learner, name, kind, filename, content, expect))
     return cohort
 

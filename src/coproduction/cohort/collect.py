@@ -10,42 +10,103 @@ filed under the right name and noted.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import sqlite3
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from nbgrader.api import Gradebook
-
-from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, StatusRow, Workspace, iter_files,
-                                           read_roster)
+from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, StatusRow, Workspace, nbgrader_config,
+                                           iter_files, read_roster)
 from coproduction.release import assignments as course_assignments
 from coproduction.release import nbgrader
 
-__all__ = ["create_cohort", "Collected", "collect", "MAX_FILE_BYTES"]
+__all__ = ["create_cohort", "course_version", "generated", "Collected", "collect", "MAX_FILE_BYTES"]
 
 #: Largest file collected (a notebook with a few figures is well under this).
 MAX_FILE_BYTES = 50 * 1024**2
 
 
-def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = None) -> Workspace:
+def course_version(course: Path) -> str:
+    """A fingerprint of what the learners' notebooks are generated from: the
+    instructor notebooks and the nbgrader that generates them."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"nbgrader {version('nbgrader')}\n".encode())
+    for path in sorted((course / "solutions").glob("*/*.ipynb")):
+        digest.update(path.relative_to(course).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def generated(course: Path, say: Callable[[str], None] = lambda _: None) -> Path:
+    """The learners' notebooks and a gradebook holding every assignment (no
+    learners), generated once per course version and kept under the course's
+    ignored ``.nbgrader/releases/``. Returns that folder."""
+    cache = course / ".nbgrader" / "releases" / course_version(course)
+    if (cache / "gradebook.db").is_file():
+        return cache
+    names = course_assignments(course)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache.parent))
+    try:
+        (building / "nbgrader_config.py").write_text(
+            nbgrader_config(building, course.resolve(), f"sqlite:///{building / 'gradebook.db'}"), encoding="utf-8")
+        for number, name in enumerate(names, start=1):
+            say(f"Generating the learners' notebooks for this version of the course (once): "
+                f"{name} ({number} of {len(names)})")
+            nbgrader("generate_assignment", name, "--force", cwd=building)
+        (building / "nbgrader_config.py").unlink()
+        try:
+            building.rename(cache)
+        except OSError:  # another trainer's command made it first: theirs is the same
+            shutil.rmtree(building, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return cache
+
+
+def _add_learners(ws: Workspace, learners: list[Learner]) -> None:
+    """Put the roster into nbgrader's gradebook (its ``student`` table)."""
+    rows = [(ln.id, ln.first_name or None, ln.last_name or None, ln.email or None) for ln in learners]
+    if ws.db_url.startswith("sqlite:///"):
+        with sqlite3.connect(ws.db_url.removeprefix("sqlite:///")) as db:
+            db.executemany("INSERT OR REPLACE INTO student (id, first_name, last_name, email) VALUES (?,?,?,?)", rows)
+        return
+    from nbgrader.api import Gradebook
+
+    with Gradebook(ws.db_url, COURSE_ID) as gb:
+        for ident, first, last, email in rows:
+            gb.update_or_create_student(ident, first_name=first, last_name=last, email=email)
+
+
+def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = None,
+                  say: Callable[[str], None] = lambda _: None) -> Workspace:
     """Make a workspace from a roster: nbgrader's gradebook with every
-    assignment and learner in it, and the learners' release notebooks."""
+    assignment and learner in it, and the learners' release notebooks.
+    ``say`` hears each step, for a trainer watching."""
     learners = read_roster(roster)  # checked before anything is written
     names = course_assignments(course)
     existed = Path(root).exists()
     root = Workspace.write_new(root, course, db_url, names, roster)
     try:
-        for name in names:
-            nbgrader("generate_assignment", name, "--force", cwd=root)
+        if db_url is None:
+            cache = generated(course, say)
+            say("Copying the learners' notebooks and the gradebook into the workspace")
+            shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
+            shutil.copyfile(cache / "gradebook.db", root / "gradebook.db")
+        else:  # a shared database server: nbgrader records the assignments there itself
+            for number, name in enumerate(names, start=1):
+                say(f"Generating {name} into the gradebook at {db_url.split('@')[-1]} ({number} of {len(names)})")
+                nbgrader("generate_assignment", name, "--force", cwd=root)
         ws = Workspace(root)
-        with Gradebook(ws.db_url, COURSE_ID) as gb:
-            for learner in learners:
-                gb.update_or_create_student(learner.id, first_name=learner.first_name or None,
-                                            last_name=learner.last_name or None, email=learner.email or None)
+        say(f"Adding {len(learners)} learners to the gradebook")
+        _add_learners(ws, learners)
     except BaseException:
         # A half-made workspace would refuse the next attempt: remove what this call made.
         (root / "cohort.json").unlink(missing_ok=True)
@@ -120,6 +181,9 @@ def collect(ws: Workspace, assignment: str, source: Path) -> Collected:
         items = by_learner.get(learner.id, [])
         if not items:
             report.nothing.append(learner.id)
+            if ws.status(learner.id, assignment) is None:  # an earlier collection's work is kept
+                ws.set_status(StatusRow(learner.id, assignment, "not submitted",
+                                        "nothing came from this learner when it was collected"))
             continue
         notebooks = [f for f in items if f.name.lower().endswith(".ipynb")]
         folder = ws.submitted(learner.id, assignment)

@@ -1,16 +1,31 @@
-"""Grades as CSV: one row per learner, one column per assignment, and the
-total, with learner ids optionally replaced by stable pseudonyms."""
+"""Grades as CSV: one row per roster learner and assignment, with its status
+and its scores by kind of part, learner ids optionally replaced by
+pseudonyms.
+
+A pseudonym is a keyed hash of the learner's id (the key stays in the
+workspace), and pseudonymised rows are sorted by pseudonym, so their order
+says nothing about the roster's. What it does not protect: anyone with the
+workspace (its key and roster) can link every row back to a learner, and
+rare combinations of scores and dates can still single a person out in a
+small cohort. Share a pseudonymised file as you would any personal data.
+"""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 from pathlib import Path
 
-from coproduction.cohort.report import scores_frame
+from coproduction.cohort.marks import KINDS
+from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import Workspace
 
-__all__ = ["pseudonym", "export_grades"]
+__all__ = ["pseudonym", "export_rows", "export_grades", "COLUMNS"]
+
+COLUMNS = ("learner", "assignment", "status", "score", "max_score",
+           *(f"{kind.replace(' ', '_')}_{end}" for kind in KINDS for end in ("score", "max")),
+           "written_to_mark", "detail")
 
 
 def pseudonym(learner: str, key: str) -> str:
@@ -20,18 +35,35 @@ def pseudonym(learner: str, key: str) -> str:
     return f"P-{digest[:10]}"
 
 
+def _row(standing: Standing, learner: str) -> dict[str, str]:
+    row = {"learner": learner, "assignment": standing.assignment, "status": standing.status,
+           "score": number(standing.score), "max_score": number(standing.max_score),
+           "written_to_mark": str(standing.to_mark) if standing.scored else "", "detail": standing.detail}
+    for kind in KINDS:
+        score, maximum = standing.kind(kind) or (None, None)
+        row[f"{kind.replace(' ', '_')}_score"] = number(score)
+        row[f"{kind.replace(' ', '_')}_max"] = number(maximum)
+    return row
+
+
+def export_rows(ws: Workspace, pseudonymise: bool = False) -> list[dict[str, str]]:
+    """The export's rows: blank cells where there is no score (not submitted,
+    not collected yet), never a zero that was not earned."""
+    rows = standings(ws)
+    order = {name: i for i, name in enumerate(ws.assignments)}
+    if not pseudonymise:
+        roster = {learner.id: i for i, learner in enumerate(ws.learners())}
+        return [_row(s, s.learner) for s in sorted(rows, key=lambda s: (roster[s.learner], order[s.assignment]))]
+    key = ws.pseudonym_key
+    named = [(pseudonym(s.learner, key), s) for s in rows]
+    return [_row(s, name) for name, s in sorted(named, key=lambda pair: (pair[0], order[pair[1].assignment]))]
+
+
 def export_grades(ws: Workspace, out: Path, pseudonymise: bool = False) -> Path:
-    """Write the cohort's grades to ``out``, with a ``needs review`` column
-    naming each assignment whose score a trainer should check, and why."""
-    table = scores_frame(ws).round(2)
-    review: dict[str, list[str]] = {}
-    for row in ws.statuses():
-        if row.status == "needs review":
-            review.setdefault(row.learner, []).append(f"{row.assignment}: {row.detail.removeprefix('needs review: ')}")
-    table["needs review"] = ["; ".join(review.get(ident, [])) for ident in table.index]
-    if pseudonymise:
-        table.index = [pseudonym(ident, ws.pseudonym_key) for ident in table.index]
-        table.index.name = "learner"
+    """Write the cohort's grades to ``out`` as CSV (UTF-8, one header row)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, lineterminator="\n")
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(export_rows(ws, pseudonymise))
     return out

@@ -13,7 +13,9 @@ of a hidden test or model answer is blanked out. Before a page is written,
 the part of it that comes from the course is checked against every line of
 the course's solutions and hidden tests; a page that fails this or cannot be
 made is reported and skipped, and every other learner's page is still
-written.
+written. A written answer shows the trainer's mark and comment from
+Formgrader once it is marked; running ``feedback`` again after marking
+rewrites only the pages whose content changed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import base64
 import binascii
 import html
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -30,11 +33,13 @@ from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
 from coproduction.cohort.grade import FURTHER_CHECK, NOT_RUN
+from coproduction.cohort.marks import Mark, read_marks
+from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
-from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_title
+from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_name, part_title
 from coproduction.release import LEAK_MARKERS, secret_lines
 
-__all__ = ["render_feedback", "write_feedback", "LeakError"]
+__all__ = ["render_feedback", "write_feedback", "Pages", "LeakError"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: The core track's own failures: their message is already plain words.
@@ -134,13 +139,27 @@ def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) 
     return f"<pre><code>{html.escape(released)}</code></pre>{verdict}"
 
 
+def _trainer_html(mark: Mark | None) -> str:
+    """A written answer's mark and comment, as the trainer gave them."""
+    if mark is None or not mark.marked:
+        return ('<p class="waiting"><strong>Waiting for your trainer</strong>: this written answer is marked by '
+                "hand and will show its mark and comment here.</p>")
+    comment = (f'<blockquote class="comment"><p>{html.escape(mark.comment)}</p></blockquote>'
+               if mark.comment.strip() else "")
+    return (f'<p class="marked"><strong>Your trainer\'s mark: {number(mark.score)} of {number(mark.max_score)}'
+            f"</strong>.</p>{comment}")
+
+
 def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str,
-                    secrets: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
+                    secrets: set[str] | frozenset[str] = frozenset(), marks: Iterable[Mark] = ()) -> tuple[str, str]:
     """The feedback page for one autograded notebook, and the part of it that
     comes from the course rather than the learner (what the leak guard reads:
     a learner whose answer matches the model solution line for line has
-    leaked nothing)."""
+    leaked nothing). ``marks`` are the submission's marks in the gradebook:
+    a written answer's shows the trainer's mark and comment."""
     given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    by_part = {m.part: m for m in marks}
+    written_parts: list[tuple[str, Mark | None]] = []
     body, parts, course_side = [], [], []
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
@@ -150,13 +169,18 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
             if not meta.get("solution"):
                 course_side.append(chunk)
             body.append(chunk)
+            if meta.get("grade") and meta.get("solution"):  # a written answer, marked by a trainer
+                mark = by_part.get(str(grade_id))
+                written_parts.append((part_name(nb.cells, index), mark))
+                body.append(f'<section class="trainer" aria-label="Your trainer\'s mark">{_trainer_html(mark)}'
+                            "</section>")
         elif meta.get("grade") and not meta.get("solution"):  # a test cell: never its hidden part
             points = float(meta.get("points", 0))
             passed = not any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
                              for o in cell.outputs)
-            title = part_title(nb.cells, index)
-            parts.append((title, passed, points, is_going_further(str(grade_id))))
-            chunk = (f'<section class="check" aria-label="Check of {html.escape(title)}">'
+            short = part_title(nb.cells, index)
+            parts.append((part_name(nb.cells, index), passed, points, is_going_further(str(grade_id))))
+            chunk = (f'<section class="check" aria-label="Check of {html.escape(short)}">'
                      + _check_html(cell, given.get(grade_id, "# (a check)"), points, _revisit(nb, index))
                      + "</section>")
             course_side.append(chunk)
@@ -166,16 +190,30 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
             if meta.get("locked"):
                 course_side.append(chunk)
             body.append(chunk)
-    rows = "".join(f"<tr><td>{html.escape(title)}{' (optional)' if optional else ''}</td>"
+    rows = "".join(f"<tr><td>{html.escape(name)}{' (optional)' if optional else ''}</td>"
                    f"<td>{'passed' if ok else 'not passed'}</td><td>{points if ok else 0:g} / {points:g}</td></tr>"
-                   for title, ok, points, optional in parts)
+                   for name, ok, points, optional in parts)
     core = [ok for _, ok, _, optional in parts if not optional]
     extra = [ok for _, ok, _, optional in parts if optional]
     track = (f"Core track: <strong>{sum(core)} of {len(core)}</strong> parts passed"
              + ("; that completes its automatically checked part." if core and all(core) else ".")
              + (f" Going further (optional): {sum(extra)} of {len(extra)}." if extra else ""))
     notes = "".join(f"<li>{html.escape(n.removeprefix('collected: '))}</li>" for n in row.notes)
-    score = f"{row.score:g} of {row.max_score:g}" if row.score is not None and row.max_score else "not scored"
+    if by_part:
+        score = f"{number(sum(m.score for m in by_part.values()))} of " \
+                f"{number(sum(m.max_score for m in by_part.values()))}"
+    else:
+        score = f"{number(row.score)} of {number(row.max_score)}" if row.score is not None and row.max_score \
+            else "not scored"
+    waiting = [name for name, mark in written_parts if mark is None or not mark.marked]
+    def said(mark: Mark | None) -> str:
+        if mark is None or not mark.marked:
+            return "waiting for your trainer"
+        return f"marked, {number(mark.score)} of {number(mark.max_score)}"
+
+    written = ("Written answers: " + "; ".join(f"{html.escape(name)}: {said(mark)}" for name, mark in written_parts)
+               + "." if written_parts else "")
+    so_far = " so far (written answers still to be marked count when they are)" if waiting else ""
     review = ("<p>Your trainer will look at this submission before its score is confirmed.</p>"
               if row.status == "needs review" else "")
     return f"""<!DOCTYPE html>
@@ -187,13 +225,14 @@ body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
 pre {{ background: #f4f4f4; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }}
 .output {{ background: #fff; border-left: 3px solid #888; }}
 .pass {{ color: #005a2b; }} .fail {{ color: #8a2c00; }} .optional {{ color: #444; }}
+.trainer {{ border-left: 4px solid #0072b2; padding: .2rem .8rem; margin: .5rem 0 1.2rem; background: #f2f8fc; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; }}
 </style></head>
 <body><main>
 <h1>{html.escape(title)}</h1>
 <p>{track}</p>
-<p>Automatically checked score: <strong>{score}</strong>. Written answers are marked by your trainer and are
-not included until they are.</p>
+<p>Score: <strong>{score}</strong>{so_far}.</p>
+{f'<p>{written}</p>' if written else ''}
 {review}
 <table><caption>Each automatically checked part</caption>
 <thead><tr><th scope="col">part</th><th scope="col">result</th><th scope="col">points</th></tr></thead>
@@ -213,17 +252,29 @@ def _guard(page: str, secrets: set[str], where: str) -> None:
 
 
 #: Statuses whose autograded notebook a learner gets feedback on.
-WITH_FEEDBACK = frozenset({"graded", "needs review", "timeout", "crashed"})
+WITH_FEEDBACK = frozenset({"graded", "blank", "needs review", "timeout", "crashed"})
+
+
+@dataclass
+class Pages:
+    """What a feedback run did: pages written because they are new or changed, and pages already current."""
+
+    changed: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
 
 
 def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
-                   log: Callable[[str], None] = print) -> list[Path]:
-    """Write feedback for every graded submission; return the files written.
-    A page that cannot be made safely is skipped and reported through ``log``."""
+                   log: Callable[[str], None] = print) -> Pages:
+    """Write feedback for every graded submission, rewriting only pages whose
+    content changed (after a trainer marks written answers, say). A page that
+    cannot be made safely is skipped and reported through ``log``."""
     secrets = secret_lines(ws.course)
     hidden = secret_lines(ws.course, solutions=False)
-    written: list[Path] = []
+    pages = Pages()
     released_cache: dict[str, NotebookNode] = {}
+    marks: dict[tuple[str, str], list[Mark]] = {}
+    for mark in read_marks(ws.db_url, assignments):
+        marks.setdefault((mark.learner, mark.assignment), []).append(mark)
     for row in ws.statuses(assignments):
         autograded = ws.autograded(row.learner, row.assignment) / f"{row.assignment}.ipynb"
         if row.status not in WITH_FEEDBACK or not autograded.is_file():
@@ -234,13 +285,17 @@ def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
             if row.assignment not in released_cache:
                 released_cache[row.assignment] = nbformat.read(ws.release(row.assignment), as_version=4)
             page, course_side = render_feedback(nb, released_cache[row.assignment], row,
-                                                f"Feedback: {row.assignment} ({row.learner})", hidden)
+                                                f"Feedback: {row.assignment} ({row.learner})", hidden,
+                                                marks=marks.get((row.learner, row.assignment), []))
             _guard(course_side, secrets, where)
             target = ws.feedback(row.learner, row.assignment) / f"{row.assignment}.html"
+            if target.is_file() and target.read_bytes() == page.encode("utf-8"):
+                pages.unchanged.append(target)
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page, encoding="utf-8")
         except Exception as err:  # one learner's page never stops the others
             log(f"No feedback written for {where}: {err}")
             continue
-        written.append(target)
-    return written
+        pages.changed.append(target)
+    return pages

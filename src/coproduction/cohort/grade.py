@@ -35,10 +35,12 @@ from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
+from coproduction.cohort.marks import part_kind
 from coproduction.cohort.pool import Outcome, Pool, Step, WorkerStartError
 from coproduction.cohort.review import reasons as review_reasons
 from coproduction.cohort.sandbox import worker_command
 from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
+from coproduction.questions import part_name
 
 __all__ = ["Unreadable", "read_notebook", "SourceNotebook", "load_source", "Prepared", "prepare", "plan",
            "apply_results", "save_grades", "Progress", "autograde", "FURTHER_CHECK", "NOT_RUN"]
@@ -104,7 +106,8 @@ class SourceNotebook:
     cells: tuple[SourceCell, ...]  # in the instructor notebook's order
     kernelspec: dict[str, Any] | None
     released: dict[str, str] = field(default_factory=dict)  # what learners were given, by cell
-
+    ungraded: frozenset[str] = frozenset()  # the given code cells nbgrader does not track (the worked example)
+    names: dict[str, str] = field(default_factory=dict)  # each cell as a learner or trainer would name it
 
     def cell(self, name: str) -> SourceCell | None:
         return next((c for c in self.cells if c.name == name), None)
@@ -126,8 +129,36 @@ def load_source(gb: Gradebook, assignment: str, instructor: Path, release: Path)
                              c.name in solutions)
                   for c in sorted(notebook.source_cells, key=lambda c: order.get(c.name, len(order))))
     spec = json.loads(notebook.kernelspec) if notebook.kernelspec else None
-    released = {_grade_id(c): c.source for c in nbformat.read(release, as_version=4).cells if _grade_id(c)}
-    return SourceNotebook(assignment, assignment, cells, spec, released)
+    given = nbformat.read(release, as_version=4).cells
+    released = {_grade_id(c): c.source for c in given if _grade_id(c)}
+    ungraded = frozenset(c.source.strip() for c in given if c.cell_type == "code" and not _grade_id(c))
+    return SourceNotebook(assignment, assignment, cells, spec, released, ungraded, cell_names(given))
+
+
+def cell_names(cells: list[NotebookNode]) -> dict[str, str]:
+    """Each of the exercise's cells as people name it, from the part's heading
+    ("the answer to Part 5: when staying a consultation is honest"), for notes
+    a learner or trainer reads instead of nbgrader's cell ids."""
+    names = {}
+    for index, cell in enumerate(cells):
+        grade_id = _grade_id(cell)
+        if not grade_id:
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        part = part_name(cells, index)
+        if grade_id == "setup":
+            names[grade_id] = "the set-up cell"
+        elif grade_id.startswith("example"):
+            names[grade_id] = "the worked example"
+        elif grade_id == "check_my_work":
+            names[grade_id] = "the Check my work cell"
+        elif meta.get("solution"):
+            names[grade_id] = f"the {'written ' if cell.cell_type == 'markdown' else ''}answer to {part}"
+        elif meta.get("grade"):
+            names[grade_id] = f"the check of {part}"
+        else:
+            names[grade_id] = f"the text of {part}" if part != "a part" else f"the cell {grade_id}"
+    return names
 
 
 @dataclass
@@ -141,6 +172,12 @@ class Prepared:
     digest: str
     timestamp: str | None
     review: list[str] = field(default_factory=list)  # why a trainer should look at it
+    blank: bool = False  # every answer cell as it was released
+    names: dict[str, str] = field(default_factory=dict)  # cells as people name them (cell_names)
+
+    def named(self, grade_id: str | None, index: int) -> str:
+        return self.names.get(grade_id or "", f"cell {index + 1}")
+
 
     def learner_cells(self) -> list[str]:
         """The code the learner wrote: answer cells and cells they added."""
@@ -200,7 +237,8 @@ def prepare(nb: NotebookNode, source: SourceNotebook, learner: str, digest: str,
             continue
         if grade_id in seen:
             cell.metadata["nbgrader"] = {}
-            notes.append(f"cell {grade_id} was duplicated: the last copy was graded, the others ran as "
+            notes.append(f"{source.names.get(grade_id, 'cell ' + grade_id)} was duplicated: the last copy was "
+                         "graded, the others ran as "
                          "ordinary code")
         seen.add(grade_id)
     if source.kernelspec and nb.metadata.get("kernelspec") != source.kernelspec:
@@ -215,11 +253,22 @@ def prepare(nb: NotebookNode, source: SourceNotebook, learner: str, digest: str,
         if original is None:
             del cell.metadata["nbgrader"]["grade_id"]
             continue
-        _overwrite(cell, original, source.released.get(grade_id), notes)
+        _overwrite(cell, original, source.released.get(grade_id), notes, source.names.get(grade_id, grade_id))
     _restore_missing(nb, source, notes)
-    prepared = Prepared(learner, source.assignment, nb, notes, digest, timestamp)
+    prepared = Prepared(learner, source.assignment, nb, notes, digest, timestamp, names=source.names)
     prepared.review = review_reasons(prepared.learner_cells())
+    prepared.blank = _blank(nb, source)
     return prepared
+
+
+def _blank(nb: NotebookNode, source: SourceNotebook) -> bool:
+    """Whether every answer cell is as it was released (nothing answered,
+    nothing added): a blank submission, not a broken one."""
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    unchanged = all(c.source.strip() == source.released.get(_grade_id(c), "").strip() for c in answers)
+    added = any(c.cell_type == "code" and _grade_id(c) is None and c.source.strip()
+                and c.source.strip() not in source.ungraded for c in nb.cells)
+    return bool(answers) and unchanged and not added
 
 
 def plan(prepared: Prepared) -> list[Step]:
@@ -238,10 +287,11 @@ def plan(prepared: Prepared) -> list[Step]:
     return first + then
 
 
-def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, notes: list[str]) -> None:
+def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, notes: list[str],
+               name: str) -> None:
     meta = cell.metadata["nbgrader"]
     if cell.cell_type != original.cell_type:
-        notes.append(f"cell {original.name} was changed to {cell.cell_type}; it was changed back")
+        notes.append(f"{name} was changed to {cell.cell_type}; it was changed back")
         cell.cell_type = original.cell_type
         if original.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -251,14 +301,13 @@ def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, n
     meta["locked"] = original.locked
     if original.points is not None:
         if "points" in meta and float(meta["points"]) != original.points:
-            notes.append(f"the points of {original.name} were edited; they were put back")
+            notes.append(f"the points of {name} were edited; they were put back")
         meta["points"] = original.points
         meta["grade"] = True
     meta["checksum"] = original.checksum
     if original.locked and nbutils.compute_checksum(cell) != original.checksum:
         if cell.source.strip() != (released if released is not None else original.source).strip():
-            kind = "test cell" if original.points is not None and not original.solution else "locked cell"
-            notes.append(f"{kind} {original.name} was edited; the original was put back")
+            notes.append(f"{name} was edited; the original was put back")
         cell.source = original.source
 
 
@@ -269,8 +318,7 @@ def _restore_missing(nb: NotebookNode, source: SourceNotebook, notes: list[str])
     for position, original in enumerate(source.cells):
         if original.name in present or not (original.locked or original.points is not None):
             continue
-        kind = "test cell" if original.points is not None and not original.solution else "cell"
-        notes.append(f"{kind} {original.name} was deleted; it was put back")
+        notes.append(f"{source.names.get(original.name, original.name)} was deleted; it was put back")
         at = len(nb.cells)
         for earlier in reversed(source.cells[:position]):
             indexes = [i for i, c in enumerate(nb.cells) if _grade_id(c) == earlier.name]
@@ -304,7 +352,7 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
         result = outcome.results.get(index)
         if result is None:
             if stopped_at is None:
-                stopped_at = _grade_id(cell) or f"cell {index + 1}"
+                stopped_at = prepared.named(_grade_id(cell), index)
             cell.outputs = [not_run("this cell")]
             continue
         cell.execution_count = result["execution_count"]
@@ -316,15 +364,15 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
             if not result["failed"]:
                 cell.outputs += _further(outcome.hidden.get(index), not_run)
         if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
-            notes.append(f"output of {_grade_id(cell) or f'cell {index + 1}'} was cut to the output limit")
+            notes.append(f"output of {prepared.named(_grade_id(cell), index)} was cut to the output limit")
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and (result["failed"] or any(o.output_type == "error" for o in cell.outputs)):
-            notes.append(f"an error in answer cell {meta.get('grade_id')}")
+            notes.append(f"an error in {prepared.named(meta.get('grade_id'), index)}")
     if outcome.end in {"timeout", "crashed", "needs review"} and stopped_at is not None:
         notes.insert(0, f"{outcome.detail}, at {stopped_at}; later parts were not run")
     elif outcome.interrupted:
         cell = prepared.nb.cells[outcome.interrupted[0]]
-        notes.insert(0, f"{outcome.detail}, at {_grade_id(cell) or f'cell {outcome.interrupted[0] + 1}'}: it was "
+        notes.insert(0, f"{outcome.detail}, at {prepared.named(_grade_id(cell), outcome.interrupted[0])}: it was "
                         "interrupted and the cells after it still ran, as in nbgrader")
     return notes
 
@@ -371,11 +419,13 @@ def _further(hidden: dict[str, Any] | None, not_run: Callable[[str], NotebookNod
 
 
 def save_grades(gb: Gradebook, prepared: Prepared | None, learner: str, assignment: str,
-                timestamp: str | None) -> tuple[float, float]:
+                timestamp: str | None) -> tuple[float, float, dict[str, list[float]]]:
     """Record grades as nbgrader's SaveAutoGrades does, in one transaction.
 
     With no notebook (missing or unreadable), every part scores 0, as nbgrader
-    does for a missing notebook. Returns (score, max score)."""
+    does for a missing notebook. Returns the score, the maximum, and the
+    autograder's points by kind of part (what ``status`` adds a trainer's
+    marks to)."""
     with warnings.catch_warnings():  # nbgrader's own API trips SQLAlchemy's autoflush notices
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(learner)
@@ -400,7 +450,12 @@ def save_grades(gb: Gradebook, prepared: Prepared | None, learner: str, assignme
                 unchanged = cell.metadata.nbgrader.get("checksum") == nbutils.compute_checksum(cell)
                 comments[grade_id].auto_comment = "No response." if unchanged else None
     gb.db.commit()
-    return float(submission.score), float(submission.max_score)
+    kinds: dict[str, list[float]] = {}
+    for grade in notebook.grades:
+        totals = kinds.setdefault(part_kind(grade.name, grade.cell_type), [0.0, 0.0])
+        totals[0] += float(grade.auto_score or 0)
+        totals[1] += float(grade.max_score)
+    return float(submission.score), float(submission.max_score), kinds
 
 
 def _atomic_write(path: Path, nb: NotebookNode) -> None:
@@ -535,8 +590,9 @@ def _begin(ws: Workspace, gb: Gradebook, source: SourceNotebook, learner: str, a
     try:
         prepared = prepare(read_notebook(path), source, learner, digest, timestamp)
     except Unreadable as bad:
-        score, max_score = save_grades(gb, None, learner, assignment, timestamp)
-        finish(StatusRow(learner, assignment, bad.status, bad.message, carried, score, max_score, digest, 0.0))
+        score, max_score, kinds = save_grades(gb, None, learner, assignment, timestamp)
+        finish(StatusRow(learner, assignment, bad.status, bad.message, carried, score, max_score, digest, 0.0,
+                         kinds=kinds))
         return None
     prepared.notes[:0] = carried
     return prepared
@@ -546,7 +602,7 @@ def _complete(ws: Workspace, gb: Gradebook, job: Prepared, outcome: Outcome,
               finish: Callable[[StatusRow], None]) -> None:
     notes = job.notes + apply_results(job, outcome)
     _atomic_write(ws.autograded(job.learner, job.assignment) / f"{job.assignment}.ipynb", job.nb)
-    score, max_score = save_grades(gb, job, job.learner, job.assignment, job.timestamp)
+    score, max_score, kinds = save_grades(gb, job, job.learner, job.assignment, job.timestamp)
     review = list(job.review)
     if outcome.tampered:
         review.append("replaced, while it ran: " + ", ".join(sorted(set(outcome.tampered))[:6]))
@@ -556,9 +612,11 @@ def _complete(ws: Workspace, gb: Gradebook, job: Prepared, outcome: Outcome,
     if status == "finished":
         status = "timeout" if outcome.interrupted else "graded"
     detail = "" if status in {"graded", "needs review"} else outcome.detail
+    if status == "graded" and job.blank:
+        status, detail = "blank", "every answer is as it was released: nothing was answered"
     if review:
         if status not in {"graded", "needs review"}:
             notes.insert(0, f"{status}: {detail}")
         status, detail = "needs review", "needs review: " + "; ".join(review)
     finish(StatusRow(job.learner, job.assignment, status, detail, notes, score, max_score, job.digest,
-                     outcome.seconds))
+                     outcome.seconds, kinds=kinds))

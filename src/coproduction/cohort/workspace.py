@@ -30,7 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-__all__ = ["COURSE_ID", "CohortError", "Learner", "read_roster", "Workspace", "StatusRow", "FINAL", "ID_PATTERN"]
+__all__ = ["COURSE_ID", "CohortError", "Learner", "read_roster", "Workspace", "StatusRow", "FINAL", "ID_PATTERN",
+           "nbgrader_config"]
 
 #: nbgrader's course id, the same as the repository's nbgrader_config.py.
 COURSE_ID = "coproduction-in-practice"
@@ -38,7 +39,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 
 #: Statuses after which a submission is not graded again unless it changes.
-FINAL = frozenset({"graded", "needs review", "timeout", "crashed", "unreadable", "missing", "wrong notebook"})
+FINAL = frozenset({"graded", "blank", "needs review", "timeout", "crashed", "unreadable", "missing", "wrong notebook"})
 
 
 class CohortError(ValueError):
@@ -109,14 +110,18 @@ class StatusRow:
     digest: str = ""
     seconds: float | None = None
     updated: str = ""
+    #: The autograder's points by kind of part ("core", "written", "going further"): [scored, maximum].
+    #: A trainer's marks are read from the gradebook on top of these (see cohort.standing).
+    kinds: dict[str, list[float]] = field(default_factory=dict)
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     learner TEXT NOT NULL, assignment TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
     notes TEXT NOT NULL, score REAL, max_score REAL, digest TEXT NOT NULL, seconds REAL,
-    updated TEXT NOT NULL, PRIMARY KEY (learner, assignment))
+    updated TEXT NOT NULL, kinds TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (learner, assignment))
 """
+_COLUMNS = "learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, kinds"
 
 
 class Workspace:
@@ -133,6 +138,10 @@ class Workspace:
         self.db_url: str = self.config["db_url"]
         self._status = sqlite3.connect(self.root / "status.db")
         self._status.execute(_SCHEMA)
+        columns = {row[1] for row in self._status.execute("PRAGMA table_info(submissions)")}
+        if "kinds" not in columns:  # a workspace from before scores were kept by kind of part
+            with self._status:
+                self._status.execute("ALTER TABLE submissions ADD COLUMN kinds TEXT NOT NULL DEFAULT '{}'")
 
     # Folders ---------------------------------------------------------------
     def submitted(self, learner: str, assignment: str) -> Path:
@@ -164,29 +173,35 @@ class Workspace:
     # Status ----------------------------------------------------------------
     def set_status(self, row: StatusRow) -> None:
         """Record a submission's status (committed at once: a kill loses nothing recorded)."""
-        row.updated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.set_statuses([row])
+
+    def set_statuses(self, rows: Iterable[StatusRow]) -> None:
+        """Record several submissions' statuses in one transaction."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        values = []
+        for row in rows:
+            row.updated = now
+            values.append((row.learner, row.assignment, row.status, row.detail, json.dumps(row.notes), row.score,
+                           row.max_score, row.digest, row.seconds, row.updated, json.dumps(row.kinds)))
         with self._status:
-            self._status.execute(
-                "INSERT OR REPLACE INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (row.learner, row.assignment, row.status, row.detail, json.dumps(row.notes), row.score,
-                 row.max_score, row.digest, row.seconds, row.updated))
+            self._status.executemany(
+                f"INSERT OR REPLACE INTO submissions ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
 
     def status(self, learner: str, assignment: str) -> StatusRow | None:
-        found = self._status.execute("SELECT * FROM submissions WHERE learner=? AND assignment=?",
+        found = self._status.execute(f"SELECT {_COLUMNS} FROM submissions WHERE learner=? AND assignment=?",
                                      (learner, assignment)).fetchone()
         return self._row(found) if found else None
 
     def statuses(self, assignments: Iterable[str] | None = None) -> list[StatusRow]:
-        rows = [self._row(r) for r in self._status.execute(
-            "SELECT * FROM submissions ORDER BY assignment, learner")]
         wanted = set(assignments) if assignments else None
-        return [r for r in rows if wanted is None or r.assignment in wanted]
+        return [self._row(r) for r in self._status.execute(
+            f"SELECT {_COLUMNS} FROM submissions ORDER BY assignment, learner") if wanted is None or r[1] in wanted]
 
     @staticmethod
     def _row(values: tuple) -> StatusRow:
-        learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated = values
-        return StatusRow(learner, assignment, status, detail, json.loads(notes), score, max_score, digest,
-                         seconds, updated)
+        learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, kinds = values
+        return StatusRow(learner, assignment, status, detail, [] if notes == "[]" else json.loads(notes), score,
+                         max_score, digest, seconds, updated, {} if kinds == "{}" else json.loads(kinds))
 
     def close(self) -> None:
         self._status.close()
@@ -208,7 +223,7 @@ class Workspace:
                   "assignments": assignments, "pseudonym_key": secrets.token_hex(16),
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (root / "cohort.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-        (root / "nbgrader_config.py").write_text(_nbgrader_config(root, course.resolve(), config["db_url"]),
+        (root / "nbgrader_config.py").write_text(nbgrader_config(root, course.resolve(), config["db_url"]),
                                                  encoding="utf-8")
         for folder in ("submitted", "autograded", "feedback", "reports", "logs"):
             (root / folder).mkdir(exist_ok=True)
@@ -220,7 +235,7 @@ def _ignored_by_course(root: Path, course: Path) -> bool:
     return bool(relative.parts) and relative.parts[0] in {"cohorts", ".nbgrader"}
 
 
-def _nbgrader_config(root: Path, course: Path, db_url: str) -> str:
+def nbgrader_config(root: Path, course: Path, db_url: str) -> str:
     return f'''"""nbgrader settings for this cohort workspace (written by `coproduction cohort create`).
 
 Run nbgrader's own commands from this folder, e.g. `nbgrader formgrader`

@@ -1,0 +1,257 @@
+"""Certificates of completion, and checking them.
+
+A learner completes the course under the trainer's rule: every assignment
+fully marked (nothing waiting, blank, in error or under review) and at least
+a share of the core track's and written answers' points (the optional
+"going further" parts never count against anyone). Each certificate is an
+accessible HTML page, with a PDF printed from it by the system's Chromium,
+naming the course, the modules with their dates and estimated hours, and a
+verification code.
+
+The code is a keyed hash (HMAC-SHA256 with the workspace's own key) of what
+the certificate says, so it carries no learner data and cannot be made
+without the workspace; ``coproduction verify`` recomputes it from the
+workspace's register of issued certificates and accepts only an exact match.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from coproduction.cohort.standing import Standing, number, standings
+from coproduction.cohort.workspace import CohortError, Workspace
+from coproduction.questions import estimated_minutes
+
+__all__ = ["Rule", "Module", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
+           "COURSE_TITLE", "chromium"]
+
+COURSE_TITLE = "Co-production in Practice"
+CODE_PATTERN = re.compile(r"CIP(?:-[A-Z2-7]{4}){5}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What completing the course means for this cohort."""
+
+    min_share: float = 0.6  # of the core track's and written answers' points, over every assignment
+    fully_marked: bool = True  # every assignment's written answers marked
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_share <= 1:
+            raise CohortError(f"The share of points must be between 0 and 100%, not {self.min_share:.0%}.")
+
+    def describe(self) -> str:
+        marked = "fully marked" if self.fully_marked else "graded (written answers marked or not)"
+        return (f"every assignment submitted and {marked}, none blank, in error or under review, and at least "
+                f"{self.min_share:.0%} of the core track's and written answers' points")
+
+
+@dataclass(frozen=True)
+class Module:
+    number: int
+    title: str
+    minutes: int  # reading and scenarios, plus the exercise's core track and written answers
+    assignment: str | None
+
+
+def course_modules(ws: Workspace) -> list[Module]:
+    """The course's modules as their notebooks announce them ("# 1. The ladder",
+    "*About 45 minutes"), with each exercise's own estimate added."""
+    modules = []
+    for path in sorted((ws.course / "course").glob("[0-9][0-9]-*.ipynb")):
+        first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+        text = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+        heading = re.search(r"^# (\d+)\. (.+)$", text, re.M)
+        minutes = re.search(r"About (\d+) minutes", text)
+        exercise = re.search(r"exercises/(\w+)/", text)
+        if not heading or not minutes:
+            raise CohortError(f"{path.name} does not start with its number, title and time ('# 1. Title', "
+                              "'*About N minutes').")
+        total = int(minutes[1])
+        assignment = exercise[1] if exercise and exercise[1] in ws.assignments else None
+        if assignment and ws.release(assignment).is_file():
+            total += sum(estimated_minutes(json.loads(ws.release(assignment).read_text(encoding="utf-8"))["cells"]))
+        modules.append(Module(int(heading[1]), heading[2].strip(), total, assignment))
+    if not modules:
+        raise CohortError(f"No module notebooks in {ws.course / 'course'}: is the course still there? "
+                          "(cohort.json names where the cohort's course is.)")
+    return modules
+
+
+@dataclass
+class Certificate:
+    learner: str
+    name: str
+    issued: str  # ISO date
+    modules: list[tuple[str, str]]  # (module, completed on: ISO date, or "" for a module without an exercise)
+    hours: float
+    share: float
+    code: str = ""
+
+
+@dataclass
+class Assessment:
+    complete: list[Certificate] = field(default_factory=list)
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # learner -> why not yet
+
+
+def _counted(standing: Standing) -> tuple[float, float]:
+    pairs = [standing.kind(k) for k in ("core", "written")]
+    return sum(p[0] for p in pairs if p), sum(p[1] for p in pairs if p)
+
+
+def _submitted_on(ws: Workspace, learner: str, assignment: str) -> str:
+    stamp = ws.submitted(learner, assignment) / "timestamp.txt"
+    if stamp.is_file():
+        return stamp.read_text(encoding="utf-8")[:10]
+    row = ws.status(learner, assignment)
+    return row.updated[:10] if row and row.updated else ""
+
+
+def _code(key: str, certificate: Certificate) -> str:
+    """The keyed hash of everything the certificate states, as a code people can read out."""
+    said = json.dumps({k: v for k, v in asdict(certificate).items() if k != "code"}, sort_keys=True)
+    digest = hmac.new(key.encode(), said.encode("utf-8"), hashlib.sha256).digest()
+    letters = base64.b32encode(digest).decode("ascii")[:20]
+    return "CIP-" + "-".join(letters[i:i + 4] for i in range(0, 20, 4))
+
+
+def assess(ws: Workspace, rule: Rule, today: str | None = None) -> Assessment:
+    """Who completes the course under ``rule``, and why each other learner does not yet."""
+    today = today or datetime.now(timezone.utc).date().isoformat()
+    modules = course_modules(ws)
+    hours = round(sum(m.minutes for m in modules) / 60, 1)
+    rows: dict[str, list[Standing]] = {}
+    for standing in standings(ws):
+        rows.setdefault(standing.learner, []).append(standing)
+    names = {ln.id: " ".join(p for p in (ln.first_name, ln.last_name) if p) or ln.id for ln in ws.learners()}
+    result = Assessment()
+    for learner, theirs in rows.items():
+        reasons = []
+        for standing in theirs:
+            if standing.status == "fully marked" or (standing.status == "autograded" and not rule.fully_marked):
+                continue
+            why = standing.status if standing.status != "autograded" else \
+                f"{standing.to_mark} written answer(s) still to mark"
+            reasons.append(f"{standing.assignment}: {why}")
+        got = [_counted(s) for s in theirs]
+        earned, possible = sum(g for g, _ in got), sum(p for _, p in got)
+        share = earned / possible if possible else 0.0
+        if share < rule.min_share:
+            reasons.append(f"{share:.0%} of the core track's and written answers' points, below the "
+                           f"{rule.min_share:.0%} the rule asks")
+        if reasons:
+            result.incomplete[learner] = reasons
+            continue
+        done = {s.assignment: _submitted_on(ws, learner, s.assignment) for s in theirs}
+        listed = [(f"{m.number}. {m.title}", done.get(m.assignment, "") if m.assignment else "") for m in modules]
+        result.complete.append(Certificate(learner, names[learner], today, listed, hours, round(share, 3)))
+    return result
+
+
+def _page(certificate: Certificate) -> str:
+    items = "".join(f"<li>{html.escape(module)}{f' (completed {html.escape(on)})' if on else ''}</li>"
+                    for module, on in certificate.modules)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Certificate of completion: {html.escape(certificate.name)}</title>
+<style>
+body {{ font-family: Georgia, serif; color: #111; max-width: 46rem; margin: 2rem auto; padding: 2rem;
+        border: 6px double #0072b2; line-height: 1.5; }}
+h1 {{ font-size: 2rem; text-align: center; margin-bottom: .2rem; }}
+.name {{ font-size: 1.8rem; text-align: center; margin: 1rem 0; }}
+.code {{ font-family: monospace; font-size: 1.1rem; }}
+@page {{ size: A4; margin: 12mm; }}
+@media print {{ body {{ margin: 0 auto; }} }}
+</style></head>
+<body><main>
+<h1>Certificate of completion</h1>
+<p style="text-align:center">This certifies that</p>
+<p class="name"><strong>{html.escape(certificate.name)}</strong></p>
+<p style="text-align:center">has completed the course <strong>{COURSE_TITLE}</strong>, an open course on
+co-producing services with the people who use them, as equal partners.</p>
+<h2>Modules</h2>
+<ul>{items}</ul>
+<p>Estimated learning time: <strong>{number(certificate.hours)} hours</strong> (the course's own estimates for
+reading, scenarios and exercises, not a record of time spent). Share of the core track's and written answers'
+points: {certificate.share:.0%}.</p>
+<p>Issued on {html.escape(certificate.issued)} by the cohort's trainers.</p>
+<p>Verification code: <span class="code">{html.escape(certificate.code)}</span>. The trainers can confirm it
+with <code>coproduction verify</code>; the code itself holds no personal data.</p>
+</main></body></html>
+"""
+
+
+def chromium() -> str | None:
+    """The system's Chromium, if there is one (``COPRODUCTION_CHROMIUM`` names another)."""
+    named = os.environ.get("COPRODUCTION_CHROMIUM")
+    if named:
+        return named if Path(named).is_file() else None
+    return next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
+                None)
+
+
+def _pdf(page: Path, out: Path, browser: str) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        command = [browser, "--headless", "--disable-gpu", "--no-pdf-header-footer", f"--user-data-dir={profile}",
+                   f"--print-to-pdf={out}", page.as_uri()]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.insert(1, "--no-sandbox")  # Chromium refuses to run its own sandbox as root
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+    if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
+        raise CohortError(f"Chromium did not write a PDF for {page.name}.")
+
+
+def _register(ws: Workspace) -> Path:
+    return ws.root / "certificates" / "issued.json"
+
+
+def issue_certificates(ws: Workspace, rule: Rule, pdf: bool = True, today: str | None = None) -> Assessment:
+    """Write a certificate (HTML, and PDF when ``pdf``) for every learner who
+    completes the course under ``rule``, and record each in the workspace's
+    register; return who completes and why the others do not yet."""
+    result = assess(ws, rule, today)
+    browser = chromium() if pdf else None
+    if pdf and browser is None:
+        raise CohortError("PDF certificates need Chromium (apt-get install chromium, or set "
+                          "COPRODUCTION_CHROMIUM); run with --no-pdf for HTML only.")
+    folder = ws.root / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    register_path = _register(ws)
+    register = json.loads(register_path.read_text(encoding="utf-8")) if register_path.is_file() else {}
+    for certificate in result.complete:
+        certificate.code = _code(ws.pseudonym_key, certificate)
+        page = folder / f"{certificate.learner}.html"
+        page.write_text(_page(certificate), encoding="utf-8")
+        if browser:
+            _pdf(page, page.with_suffix(".pdf"), browser)
+        register[certificate.code] = asdict(certificate)
+    partial = register_path.with_suffix(".partial")
+    partial.write_text(json.dumps(register, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    partial.replace(register_path)
+    return result
+
+
+def verify(ws: Workspace, code: str) -> Certificate | None:
+    """The certificate ``code`` belongs to, if this workspace issued it and
+    nothing in it has changed since; otherwise None."""
+    code = code.strip().upper()
+    if not CODE_PATTERN.fullmatch(code) or not _register(ws).is_file():
+        return None
+    found = json.loads(_register(ws).read_text(encoding="utf-8")).get(code)
+    if found is None:
+        return None
+    certificate = Certificate(**{**found, "modules": [tuple(m) for m in found["modules"]]})
+    return certificate if hmac.compare_digest(_code(ws.pseudonym_key, certificate), code) else None
