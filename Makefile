@@ -9,7 +9,6 @@ UV_VERSION := 0.13.8
 STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-PORT ?= 8888
 
 .PHONY: install browser sandbox sandbox-if-root lab book release lock test test-fast bench clean help
 
@@ -42,7 +41,7 @@ lock: $(VENV)/bin/python
 		--universal --python-version 3.11 --no-header -o requirements.lock
 
 lab: install
-	@bash scripts/lab.sh $(ROOT_FLAG)
+	@JUPYTER_PORT="$(JUPYTER_PORT)" PORT="$(PORT)" bash scripts/lab.sh $(ROOT_FLAG)
 
 book: install
 	$(BIN)/python -m coproduction.book build

@@ -203,3 +203,16 @@ def test_every_page_names_the_site_and_has_a_favicon_that_exists(site: Path) -> 
         assert icon, f"{page.name} links no favicon"
         assert (page.parent / icon[1]).resolve().is_file(), icon[1]
         assert "Co-production in Practice" in re.search(r"<title>(.*?)</title>", text, re.S)[1]
+
+
+def test_book_serve_answers_help_and_takes_a_port(capsys: pytest.CaptureFixture[str]) -> None:
+    from coproduction.book import main as book_main
+
+    for argv in (["--help"], ["serve", "--help"]):
+        with pytest.raises(SystemExit) as done:
+            book_main(argv)
+        assert done.value.code == 0
+    assert "--port" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        book_main(["serve", "--port", "70000"])
+    assert "out of range" in str(refused.value)

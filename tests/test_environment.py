@@ -69,3 +69,36 @@ def test_environment_yml_agrees_with_the_lock() -> None:
         name = canonicalize_name(requirement.name)
         assert name in pins, f"environment.yml lists {entry}, which the lock does not pin"
         assert requirement.specifier.contains(pins[name]), f"environment.yml {entry} != lock {pins[name]}"
+
+
+def _lab_banner(env: dict[str, str]) -> str:
+    """What `make lab` prints before JupyterLab starts (JupyterLab itself only shows its help here)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run = subprocess.run(["bash", str(ROOT / "scripts" / "lab.sh"), "--help"], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep
+                                           + os.environ.get("PATH", ""), "JUPYTER_PORT": "", "PORT": "", **env})
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_make_lab_names_the_port_jupyter_really_takes() -> None:
+    """JUPYTER_PORT wins over PORT; a busy port is named and the next free one is the one announced."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        said = _lab_banner({"JUPYTER_PORT": str(taken), "PORT": "1"})
+        moved = re.search(rf"Port {taken} is in use; using (\d+) instead", said)
+        assert moved, said
+        assert f"http://localhost:{moved[1]}/lab/tree/course/00-start-here.ipynb" in said
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    said = _lab_banner({"PORT": str(free)})
+    assert f"http://localhost:{free}/lab/" in said and "in use" not in said

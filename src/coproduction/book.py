@@ -9,6 +9,7 @@ notebooks whose code changed.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import http.server
@@ -78,17 +79,38 @@ def serve(site: Path, port: int = 0) -> Iterator[str]:
         server.server_close()
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m coproduction.book",
+                                     description="Build the course's web book, or serve the built book locally.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_command = commands.add_parser("build", help="build the book into book/_build/html",
+                                        description="Build the book (only what changed, unless --all).")
+    build_command.add_argument("--all", action="store_true", help="rebuild every page from scratch")
+    serve_command = commands.add_parser("serve", help="serve the built book on this machine",
+                                        description="Serve book/_build/html on this machine until Ctrl+C.")
+    serve_command.add_argument("--port", type=int, default=8000,
+                               help="port to serve on (default 8000; 0 picks a free one)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["build"]:
-        build(fresh="--all" in argv)
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "build":
+        build(fresh=args.all)
         print(f"Book built: open {html_dir() / 'index.html'}")
-    elif argv[:1] == ["serve"]:
-        with serve(html_dir(), port=8000) as url:
-            print(f"Serving the book at {url}/ (Ctrl+C to stop)")
+        return
+    if not 0 <= args.port < 65536:
+        sys.exit(f"The port {args.port} is out of range (0-65535).")
+    if not (html_dir() / "index.html").is_file():
+        sys.exit("The book is not built yet: run `make book` (or `python -m coproduction.book build`) first.")
+    try:
+        with serve(html_dir(), port=args.port) as url:
+            print(f"Serving the book at {url}/ (Ctrl+C to stop)", flush=True)
             threading.Event().wait()
-    else:
-        sys.exit("usage: python -m coproduction.book build [--all] | serve")
+    except OSError as err:
+        sys.exit(f"Cannot serve on port {args.port}: {err.strerror}. Choose another with --port.")
+    except KeyboardInterrupt:
+        print("Stopped.")
 
 
 if __name__ == "__main__":

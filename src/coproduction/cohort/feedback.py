@@ -273,7 +273,7 @@ def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
     pages = Pages()
     released_cache: dict[str, NotebookNode] = {}
     marks: dict[tuple[str, str], list[Mark]] = {}
-    for mark in read_marks(ws.db_url, assignments):
+    for mark in read_marks(ws.db_url, assignments, comments=True):
         marks.setdefault((mark.learner, mark.assignment), []).append(mark)
     for row in ws.statuses(assignments):
         autograded = ws.autograded(row.learner, row.assignment) / f"{row.assignment}.ipynb"

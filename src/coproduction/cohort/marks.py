@@ -1,8 +1,8 @@
 """Every mark in a cohort's gradebook, read straight from nbgrader's tables.
 
 nbgrader's gradebook is a plain SQL database; its API costs seconds to
-import, which a trainer pays on every ``status``. One query over its tables
-(the same SQL on SQLite and PostgreSQL) gives every graded part of every
+import, which a trainer pays on every ``status``. A few plain queries (the
+same SQL on SQLite and PostgreSQL) give every graded part of every
 submission with the score the autograder gave, the mark a trainer gave in
 Formgrader and the trainer's comment, so a written answer marked there shows
 up everywhere at once, without grading again. Formgrader records a mark and
@@ -13,8 +13,7 @@ trainer ticked, so neither does this.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from coproduction.questions import is_going_further
 
@@ -23,18 +22,51 @@ __all__ = ["Mark", "read_marks", "part_kind", "KINDS"]
 #: The three kinds of graded part, in the order tables show them.
 KINDS = ("core", "written", "going further")
 
-_QUERY = """
-SELECT sa.student_id, a.name, bc.name, gc.cell_type, g.auto_score, g.manual_score, g.extra_credit,
-       gc.max_score, g.needs_manual_grade, c.manual_comment
-FROM grade g
-JOIN submitted_notebook sn ON g.notebook_id = sn.id
-JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-JOIN assignment a ON sa.assignment_id = a.id
-JOIN base_cell bc ON g.cell_id = bc.id
-JOIN grade_cells gc ON gc.id = bc.id
-LEFT JOIN base_cell sc ON sc.notebook_id = bc.notebook_id AND sc.name = bc.name AND sc.type = 'SolutionCell'
-LEFT JOIN comment c ON c.notebook_id = g.notebook_id AND c.cell_id = sc.id
+#: The exercise's graded cells (a few dozen rows), by id.
+_CELLS = """
+SELECT bc.id, a.name, bc.name, gc.cell_type, gc.max_score
+FROM grade_cells gc JOIN base_cell bc ON bc.id = gc.id JOIN notebook n ON n.id = bc.notebook_id
+JOIN assignment a ON a.id = n.assignment_id
 """
+#: Each submitted notebook's learner and assignment.
+_NOTEBOOKS = """
+SELECT sn.id, sa.student_id, a.name
+FROM submitted_notebook sn JOIN submitted_assignment sa ON sa.id = sn.assignment_id
+JOIN assignment a ON a.id = sa.assignment_id
+"""
+#: Every grade: one table read, no joins (what makes a cohort of thousands quick to read).
+_GRADES = "SELECT notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade FROM grade"
+#: Only the parts a trainer has touched or must still mark.
+_TOUCHED = " WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL OR needs_manual_grade"
+#: A trainer's comments, by submitted notebook and the answer's cell name.
+_COMMENTS = """
+SELECT c.notebook_id, bc.name, c.manual_comment FROM comment c JOIN base_cell bc ON bc.id = c.cell_id
+WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
+"""
+
+
+def _query(db_url: str, queries: list[str]) -> list[list[tuple]]:
+    """Run read-only queries on the gradebook; empty results if it does not exist yet."""
+    if db_url.startswith("sqlite:///"):
+        path = db_url.removeprefix("sqlite:///")
+        try:
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.OperationalError:
+            return [[] for _ in queries]  # no gradebook yet: nothing graded
+        try:
+            return [connection.execute(q).fetchall() for q in queries]
+        except sqlite3.OperationalError:
+            return [[] for _ in queries]  # an empty file nbgrader has not set up yet
+        finally:
+            connection.close()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return [[tuple(row) for row in connection.execute(text(q))] for q in queries]
+    finally:
+        engine.dispose()
 
 
 def part_kind(part: str, cell_type: str) -> str:
@@ -45,9 +77,9 @@ def part_kind(part: str, cell_type: str) -> str:
     return "going further" if is_going_further(part) else "core"
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One graded part of one learner's submission."""
+class Mark(NamedTuple):
+    """One graded part of one learner's submission (a named tuple: a large
+    cohort has hundreds of thousands)."""
 
     learner: str
     assignment: str
@@ -84,38 +116,23 @@ class Mark:
         return base + (self.extra_credit or 0.0)
 
 
-#: Only the parts a trainer has touched or must still mark: few rows, read fast in a large cohort.
-_TOUCHED = " WHERE g.manual_score IS NOT NULL OR g.extra_credit IS NOT NULL OR g.needs_manual_grade"
-
-
-def read_marks(db_url: str, assignments: Iterable[str] | None = None, touched: bool = False) -> list[Mark]:
+def read_marks(db_url: str, assignments: Iterable[str] | None = None, touched: bool = False,
+               comments: bool = False) -> list[Mark]:
     """Every graded part in the gradebook at ``db_url`` (an SQLAlchemy URL;
     SQLite is read with Python's own driver, anything else through
-    SQLAlchemy), or with ``touched`` only those a trainer marked or must mark."""
-    query = _QUERY + (_TOUCHED if touched else "")
-    if db_url.startswith("sqlite:///"):
-        path = db_url.removeprefix("sqlite:///")
-        try:
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        except sqlite3.OperationalError:
-            return []  # no gradebook yet: nothing graded
-        try:
-            rows = connection.execute(query).fetchall()
-        except sqlite3.OperationalError:
-            rows = []  # an empty file nbgrader has not set up yet
-        finally:
-            connection.close()
-    else:
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(db_url)
-        try:
-            with engine.connect() as connection:
-                rows = connection.execute(text(query)).fetchall()
-        finally:
-            engine.dispose()
+    SQLAlchemy); with ``touched`` only those a trainer marked or must mark;
+    with ``comments`` the trainer's comments too."""
+    queries = [_CELLS, _NOTEBOOKS, _GRADES + (_TOUCHED if touched else "")] + ([_COMMENTS] if comments else [])
+    cells_rows, notebook_rows, grades, *said = _query(db_url, queries)
+    cells = {cell_id: (assignment, part, cell_type, float(maximum))
+             for cell_id, assignment, part, cell_type, maximum in cells_rows}
+    notebooks = {notebook_id: learner for notebook_id, learner, _ in notebook_rows}
+    remarks = {(notebook_id, part): text for notebook_id, part, text in said[0]} if said else {}
     wanted = set(assignments) if assignments else None
-    return [Mark(learner, assignment, part, cell_type, auto, manual, extra, float(maximum), bool(needs),
-                 comment or "")
-            for learner, assignment, part, cell_type, auto, manual, extra, maximum, needs, comment in rows
-            if wanted is None or assignment in wanted]
+    marks = []
+    for notebook_id, cell_id, auto, manual, extra, needs in grades:
+        assignment, part, cell_type, maximum = cells[cell_id]
+        if wanted is None or assignment in wanted:
+            marks.append(Mark(notebooks[notebook_id], assignment, part, cell_type, auto, manual, extra, maximum,
+                              bool(needs), remarks.get((notebook_id, part), "")))
+    return marks

@@ -38,7 +38,9 @@ MEANING = {
 
 def number(value: float | None) -> str:
     """A score as a person writes it: 13, not 13.0; 12.5 stays 12.5."""
-    return "" if value is None else f"{round(value, 2):g}"
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{round(value, 2):g}"
 
 
 @dataclass
@@ -125,7 +127,8 @@ def standings(ws: Workspace, assignments: Iterable[str] | None = None,
         for learner in learners:
             key = (learner.id, assignment)
             row = rows.get(key)
-            scores = {kind: (points[0], points[1]) for kind, points in recorded.get(key, {}).items()}
+            points = recorded.get(key, {})
+            scores = {kind: (points[kind][0], points[kind][1]) for kind in KINDS if kind in points}
             to_mark = 0
             for mark in touched.get(key, []):
                 scored, maximum = scores.get(mark.kind, (0.0, 0.0))
@@ -134,8 +137,8 @@ def standings(ws: Workspace, assignments: Iterable[str] | None = None,
             status, detail = _status(row, assignment in collected, to_mark)
             if status in {"not submitted", "not collected yet", "waiting to grade"}:
                 scores = {}
-            result.append(Standing(learner.id, assignment, status, detail, list(row.notes) if row else [],
-                                   dict(sorted(scores.items(), key=lambda item: KINDS.index(item[0]))), to_mark))
+            result.append(Standing(learner.id, assignment, status, detail, list(row.notes) if row else [], scores,
+                                   to_mark))
     return result
 
 

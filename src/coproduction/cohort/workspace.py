@@ -119,9 +119,13 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     learner TEXT NOT NULL, assignment TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
     notes TEXT NOT NULL, score REAL, max_score REAL, digest TEXT NOT NULL, seconds REAL,
-    updated TEXT NOT NULL, kinds TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (learner, assignment))
+    updated TEXT NOT NULL, PRIMARY KEY (learner, assignment))
 """
-_COLUMNS = "learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, kinds"
+#: The autograder's points by kind of part, as plain columns (read for every row of ``status``).
+_KIND_COLUMNS = {"core": ("core_score", "core_max"), "written": ("written_score", "written_max"),
+                 "going further": ("further_score", "further_max")}
+_COLUMNS = ("learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, "
+            + ", ".join(c for pair in _KIND_COLUMNS.values() for c in pair))
 
 
 class Workspace:
@@ -139,9 +143,11 @@ class Workspace:
         self._status = sqlite3.connect(self.root / "status.db")
         self._status.execute(_SCHEMA)
         columns = {row[1] for row in self._status.execute("PRAGMA table_info(submissions)")}
-        if "kinds" not in columns:  # a workspace from before scores were kept by kind of part
+        missing = [c for pair in _KIND_COLUMNS.values() for c in pair if c not in columns]
+        if missing:  # a workspace from before points were kept by kind of part
             with self._status:
-                self._status.execute("ALTER TABLE submissions ADD COLUMN kinds TEXT NOT NULL DEFAULT '{}'")
+                for column in missing:
+                    self._status.execute(f"ALTER TABLE submissions ADD COLUMN {column} REAL")
 
     # Folders ---------------------------------------------------------------
     def submitted(self, learner: str, assignment: str) -> Path:
@@ -181,11 +187,12 @@ class Workspace:
         values = []
         for row in rows:
             row.updated = now
+            kinds = [row.kinds.get(kind, [None, None])[i] for kind in _KIND_COLUMNS for i in (0, 1)]
             values.append((row.learner, row.assignment, row.status, row.detail, json.dumps(row.notes), row.score,
-                           row.max_score, row.digest, row.seconds, row.updated, json.dumps(row.kinds)))
+                           row.max_score, row.digest, row.seconds, row.updated, *kinds))
         with self._status:
             self._status.executemany(
-                f"INSERT OR REPLACE INTO submissions ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
+                f"INSERT OR REPLACE INTO submissions ({_COLUMNS}) VALUES ({', '.join('?' * 16)})", values)
 
     def status(self, learner: str, assignment: str) -> StatusRow | None:
         found = self._status.execute(f"SELECT {_COLUMNS} FROM submissions WHERE learner=? AND assignment=?",
@@ -199,9 +206,11 @@ class Workspace:
 
     @staticmethod
     def _row(values: tuple) -> StatusRow:
-        learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, kinds = values
+        learner, assignment, status, detail, notes, score, max_score, digest, seconds, updated, *points = values
+        kinds = {kind: [points[2 * i], points[2 * i + 1]] for i, kind in enumerate(_KIND_COLUMNS)
+                 if points[2 * i + 1] is not None}
         return StatusRow(learner, assignment, status, detail, [] if notes == "[]" else json.loads(notes), score,
-                         max_score, digest, seconds, updated, {} if kinds == "{}" else json.loads(kinds))
+                         max_score, digest, seconds, updated, kinds)
 
     def close(self) -> None:
         self._status.close()
