@@ -10,10 +10,11 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root lab book release lock test test-fast bench clean help
+.PHONY: install browser sandbox sandbox-if-root lab start-again book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
+	@echo "make start-again EXERCISE=ladder   start an exercise again (your old copy is kept, dated)"
 	@echo "make test     run every test: code, notebooks, nbgrader, book"
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
@@ -42,6 +43,11 @@ lock: $(VENV)/bin/python
 
 lab: install
 	@JUPYTER_PORT="$(JUPYTER_PORT)" PORT="$(PORT)" bash scripts/lab.sh $(ROOT_FLAG)
+
+# Start one exercise again from its released version (the old copy is kept, dated).
+start-again: install
+	@test -n "$(EXERCISE)" || { echo "Say which: make start-again EXERCISE=ladder"; exit 2; }
+	@$(BIN)/python -m coproduction.learner --root "$(CURDIR)" start-again "$(EXERCISE)"
 
 book: install
 	$(BIN)/python -m coproduction.book build

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 # The course's JupyterLab settings (no news pop-up over the first page).
 export JUPYTER_CONFIG_PATH="$PWD/scripts/jupyter-config${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+# The learner's own copies of the exercises, in my-work/ (git ignores it): made once,
+# never touched again by course updates.
+python -m coproduction.learner --root "$PWD" set-up
 first_page="course/01-the-ladder.ipynb"
 [ -f course/00-start-here.ipynb ] && first_page="course/00-start-here.ipynb"
 # The port: Jupyter's own JUPYTER_PORT, else PORT, else 8888. If it is taken, the next
@@ -41,8 +44,9 @@ cat <<MSG
   JupyterLab is starting on http://localhost:${port}/lab/tree/${first_page}
   (the full address with its access token is printed below).
 
-  First: read ${first_page}, play its scenarios, then open the exercise in
-  exercises/ and press Validate in its toolbar to check your answers.
+  First: read ${first_page}, play its scenarios, then open your copy of the
+  exercise in my-work/ and press Validate in its toolbar to check your answers.
+  To start an exercise again: make start-again EXERCISE=ladder
   Stop the server with Ctrl+C.
 
 MSG

@@ -47,7 +47,7 @@ class LearnerPath:
 PATHS = [
     LearnerPath(
         module="course/01-the-ladder.ipynb",
-        exercise="exercises/ladder/ladder.ipynb",
+        exercise="my-work/ladder/ladder.ipynb",
         scenario_result="on the Spectrum of Participation",
         mouse_control="What response is invited from people?",
         mouse_choice="What do you think? (open views and ideas)",
@@ -64,7 +64,7 @@ PATHS = [
     ),
     LearnerPath(
         module="course/02-power-imbalance.ipynb",
-        exercise="exercises/power/power.ipynb",
+        exercise="my-work/power/power.ipynb",
         scenario_result="Example (fictional):",
         mouse_control="Who holds responsibility for design (planning)?",
         mouse_choice="Professionals and service users / community as co-planners",
@@ -81,7 +81,7 @@ PATHS = [
     ),
     LearnerPath(
         module="course/03-input-investment.ipynb",
-        exercise="exercises/investment/investment.ipynb",
+        exercise="my-work/investment/investment.ipynb",
         scenario_result="strength of the relationship:",
         mouse_control="Which type of participation?",
         mouse_choice="Co-design",
@@ -98,7 +98,7 @@ PATHS = [
     ),
     LearnerPath(
         module="course/04-evidence-backed-decisions.ipynb",
-        exercise="exercises/evidence/evidence.ipynb",
+        exercise="my-work/evidence/evidence.ipynb",
         scenario_result="Proposal: Offer evening appointments",
         mouse_control="Routine appointment records",
         mouse_choice="",
@@ -116,7 +116,7 @@ PATHS = [
     ),
     LearnerPath(
         module="course/05-putting-it-into-practice.ipynb",
-        exercise="exercises/practice/practice.ipynb",
+        exercise="my-work/practice/practice.ipynb",
         scenario_result="Start with:",
         mouse_control="Recognition",
         mouse_choice="4: embedded",
