@@ -10,11 +10,12 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root lab start-again book release lock test test-fast bench clean help
+.PHONY: install browser sandbox sandbox-if-root lab start-again progress book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
 	@echo "make start-again EXERCISE=ladder   start an exercise again (your old copy is kept, dated)"
+	@echo "make progress  write my-work/my-progress.html: which parts of your exercises pass now"
 	@echo "make test     run every test: code, notebooks, nbgrader, book"
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
@@ -48,6 +49,10 @@ lab: install
 start-again: install
 	@test -n "$(EXERCISE)" || { echo "Say which: make start-again EXERCISE=ladder"; exit 2; }
 	@$(BIN)/python -m coproduction.learner --root "$(CURDIR)" start-again "$(EXERCISE)"
+
+# The learner's progress page, made from their own copies (nothing is sent anywhere).
+progress: install
+	@$(BIN)/python -m coproduction.progress --root "$(CURDIR)"
 
 book: install
 	$(BIN)/python -m coproduction.book build

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import book, cohort, exercises, notebooks, scenarios, trainer
+from benchmarks import book, cohort, exercises, learner, notebooks, scenarios, trainer
 
 
 def main() -> None:
-    results = notebooks.run() + scenarios.run() + exercises.run() + book.run() + cohort.run() + trainer.run()
+    results = notebooks.run() + scenarios.run() + exercises.run() + book.run() + cohort.run() + trainer.run() + learner.run()
     print()
     for name, value, unit in results:
         print(f"{name}: {value:.4g} {unit}")

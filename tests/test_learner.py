@@ -99,3 +99,12 @@ def test_the_command_says_what_it_did(checkout: Path, capsys: pytest.CaptureFixt
     assert "Your previous work is kept in my-work/ladder/ladder-before-" in capsys.readouterr().out
     assert main(["--root", str(checkout), "start-again", "nope"]) == 2
     assert "There is no exercise" in capsys.readouterr().err
+
+
+def test_the_modules_say_their_number_title_time_and_exercise_once() -> None:
+    from coproduction.modules import course_modules
+
+    modules = course_modules(ROOT)
+    assert [m.number for m in modules] == list(range(len(modules)))
+    assert [m.exercise for m in modules] == [None, "ladder", "power", "investment", "evidence", "practice"]
+    assert modules[1].name == "1. The ladder" and all(m.minutes >= 20 for m in modules)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import CohortError, Workspace
+from coproduction.modules import course_modules as modules_of
 from coproduction.questions import estimated_minutes
 
 __all__ = ["Rule", "Module", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
@@ -60,33 +61,27 @@ class Rule:
 
 @dataclass(frozen=True)
 class Module:
-    number: int
-    title: str
+    name: str  # "1. The ladder"
     minutes: int  # reading and scenarios, plus the exercise's core track and written answers
     assignment: str | None
 
 
 def course_modules(ws: Workspace) -> list[Module]:
-    """The course's modules as their notebooks announce them ("# 1. The ladder",
-    "*About 45 minutes"), with each exercise's own estimate added."""
-    modules = []
-    for path in sorted((ws.course / "course").glob("[0-9][0-9]-*.ipynb")):
-        first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
-        text = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
-        heading = re.search(r"^# (\d+)\. (.+)$", text, re.M)
-        minutes = re.search(r"About (\d+) minutes", text)
-        exercise = re.search(r"exercises/(\w+)/", text)
-        if not heading or not minutes:
-            raise CohortError(f"{path.name} does not start with its number, title and time ('# 1. Title', "
-                              "'*About N minutes').")
-        total = int(minutes[1])
-        assignment = exercise[1] if exercise and exercise[1] in ws.assignments else None
-        if assignment and ws.release(assignment).is_file():
-            total += sum(estimated_minutes(json.loads(ws.release(assignment).read_text(encoding="utf-8"))["cells"]))
-        modules.append(Module(int(heading[1]), heading[2].strip(), total, assignment))
-    if not modules:
+    """The course's modules, each with its exercise's own time estimate added."""
+    try:
+        found = modules_of(ws.course)
+    except ValueError as err:
+        raise CohortError(str(err)) from None
+    if not found:
         raise CohortError(f"No module notebooks in {ws.course / 'course'}: is the course still there? "
                           "(cohort.json names where the cohort's course is.)")
+    modules = []
+    for module in found:
+        minutes = module.minutes
+        assignment = module.exercise if module.exercise in ws.assignments else None
+        if assignment and ws.release(assignment).is_file():
+            minutes += sum(estimated_minutes(json.loads(ws.release(assignment).read_text(encoding="utf-8"))["cells"]))
+        modules.append(Module(module.name, minutes, assignment))
     return modules
 
 
@@ -156,7 +151,7 @@ def assess(ws: Workspace, rule: Rule, today: str | None = None) -> Assessment:
             result.incomplete[learner] = reasons
             continue
         done = {s.assignment: _submitted_on(ws, learner, s.assignment) for s in theirs}
-        listed = [(f"{m.number}. {m.title}", done.get(m.assignment, "") if m.assignment else "") for m in modules]
+        listed = [(m.name, done.get(m.assignment, "") if m.assignment else "") for m in modules]
         result.complete.append(Certificate(learner, names[learner], today, listed, hours, round(share, 3)))
     return result
 

@@ -1,0 +1,47 @@
+"""The course's modules as their notebooks announce them.
+
+Each module notebook in ``course/`` opens with its number and title
+(``# 1. The ladder``), its reading time (``*About 45 minutes``) and, where it
+has one, its exercise (``my-work/ladder/ladder.ipynb``). Certificates and
+the learner's progress page read them from there, so a module says these
+things once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Module", "course_modules"]
+
+
+@dataclass(frozen=True)
+class Module:
+    number: int
+    title: str  # "The ladder"
+    minutes: int  # reading and scenarios, as the module states it (its exercise has its own estimate)
+    exercise: str | None  # "ladder"
+
+    @property
+    def name(self) -> str:
+        """As the course lists it: "1. The ladder"."""
+        return f"{self.number}. {self.title}"
+
+
+def course_modules(root: Path) -> list[Module]:
+    """Every module of the course at ``root``, in order."""
+    modules = []
+    for path in sorted((root / "course").glob("[0-9][0-9]-*.ipynb")):
+        first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+        text = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+        heading = re.search(r"^# (\d+)\. (.+)$", text, re.M)
+        minutes = re.search(r"About (\d+) minutes", text)
+        exercise = re.search(r"(?:my-work|exercises)/(\w+)/\1\.ipynb", text)
+        if not heading or not minutes:
+            raise ValueError(f"{path.name} does not start with its number, title and time "
+                             "('# 1. Title', '*About N minutes').")
+        modules.append(Module(int(heading[1]), heading[2].strip(), int(minutes[1]),
+                              exercise[1] if exercise else None))
+    return modules

@@ -1,0 +1,227 @@
+"""A learner's progress through the course, from their own saved work.
+
+For each module's exercise in ``my-work/``, the page shows which
+automatically checked parts pass now, how many words each written answer
+has, and an overall bar with the next step to take. The parts are checked
+as Check my work and Validate check them: the learner's saved notebook is
+run here, in this process, cell by cell (their own work on their own
+machine, so it is not sandboxed), and each part's visible check is run
+against what it left. Nothing is sent anywhere.
+
+Usage: ``python -m coproduction.progress`` (``make progress``) writes
+``my-work/my-progress.html``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coproduction.learner import WORK_FOLDER, course_root, exercise_names, own_copy, released
+from coproduction.modules import course_modules
+from coproduction.questions import Report, check_notebook, is_going_further, part_name
+
+__all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "progress_page", "write_progress", "main"]
+
+#: What a written answer's cell holds until the learner writes in it.
+_UNWRITTEN = "YOUR ANSWER HERE"
+
+
+@dataclass
+class ExerciseProgress:
+    """Where a learner stands on one module's exercise."""
+
+    module: str  # "1. The ladder"
+    exercise: str
+    present: bool
+    report: Report | None = None
+    written: list[tuple[str, int]] = field(default_factory=list)  # (part, words)
+    core_parts: int = 0  # how many automatically checked core parts the exercise has
+
+    @property
+    def core(self) -> tuple[int, int]:
+        rows = [r for r in self.report.rows if not r.optional] if self.report else []
+        return sum(r.state == "right" for r in rows), self.core_parts
+
+    @property
+    def further(self) -> tuple[int, int]:
+        rows = [r for r in self.report.rows if r.optional] if self.report else []
+        return sum(r.state == "right" for r in rows), len(rows)
+
+    @property
+    def done(self) -> bool:
+        passed, total = self.core
+        return self.present and total > 0 and passed == total and all(words for _, words in self.written)
+
+
+def _source(cell: dict[str, Any]) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _runnable(code: str) -> str:
+    """The cell as plain Python: magics and shell lines become no-ops."""
+    return "\n".join(("pass" if line.lstrip().startswith(("%", "!")) else line) for line in code.splitlines())
+
+
+def _run_saved(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Run the notebook's own cells as saved (not its checks), quietly, and
+    return what they leave; a cell that fails is skipped, as a learner's
+    unfinished cell would be."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures are drawn, never shown
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") != "code" or (meta.get("grade") and not meta.get("solution")):
+            continue
+        if meta.get("grade_id") == "check_my_work" or meta.get("grade_id", "").endswith("_check"):
+            continue
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            try:
+                exec(compile(_runnable(_source(cell)), "<your notebook>", "exec"), namespace)  # noqa: S102
+            except BaseException as err:  # noqa: BLE001 - a learner's cell may fail in any way; it counts as not passing
+                if isinstance(err, KeyboardInterrupt):
+                    raise
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return namespace
+
+
+def _written(cells: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Each written answer's part and how many words it has."""
+    found = []
+    for index, cell in enumerate(cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "markdown" and meta.get("solution"):
+            text = _source(cell).replace(_UNWRITTEN, "")
+            # Words as a word processor counts them: runs between spaces that hold a letter or digit.
+            found.append((part_name(cells, index), sum(any(ch.isalnum() for ch in t) for t in text.split())))
+    return found
+
+
+def _core_parts(cells: list[dict[str, Any]]) -> int:
+    return sum(1 for c in cells if c.get("cell_type") == "code"
+               and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+               and not c["metadata"]["nbgrader"].get("solution")
+               and not is_going_further(str(c["metadata"]["nbgrader"].get("grade_id", ""))))
+
+
+def exercise_progress(root: Path, name: str, module: str = "") -> ExerciseProgress:
+    """Check the learner's saved copy of exercise ``name``."""
+    path = own_copy(root, name)
+    if not path.is_file():
+        cells = json.loads(released(root, name).read_text(encoding="utf-8"))["cells"]
+        return ExerciseProgress(module or name, name, False, None, _written(cells), _core_parts(cells))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    report = check_notebook(name, _run_saved(cells), path)
+    return ExerciseProgress(module or name, name, True, report, _written(cells), _core_parts(cells))
+
+
+def course_progress(root: Path | None = None) -> list[ExerciseProgress]:
+    root = root or course_root()
+    modules = {m.exercise: m.name for m in course_modules(root) if m.exercise}
+    names = sorted(exercise_names(root), key=lambda n: modules.get(n, n))
+    return [exercise_progress(root, name, modules.get(name, name)) for name in names]
+
+
+def _next_step(progress: list[ExerciseProgress]) -> str:
+    for item in progress:
+        if not item.present:
+            return (f"Run <code>make lab</code> to make your copy of {html.escape(item.module)}'s exercise, then "
+                    "open it.")
+        if not item.done:
+            passed, total = item.core
+            if passed < total:
+                return (f"Carry on with {html.escape(item.module)}: open "
+                        f"<code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb</code>; {total - passed} "
+                        f"core part(s) to get right.")
+            return (f"Write the written answer(s) in <code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb"
+                    "</code>.")
+    return "Every exercise's core track is right and every written answer written: well done."
+
+
+def progress_page(progress: list[ExerciseProgress]) -> str:
+    """The progress page (HTML, accessible, nothing loaded from anywhere)."""
+    core_done = sum(p.core[0] for p in progress)
+    core_all = sum(p.core[1] for p in progress)
+    written_done = sum(1 for p in progress for _, words in p.written if words)
+    written_all = sum(len(p.written) for p in progress)
+    steps_done, steps_all = core_done + written_done, core_all + written_all
+    share = round(100 * steps_done / steps_all) if steps_all else 0
+    sections = []
+    for item in progress:
+        if not item.present:
+            sections.append(f"<h2>{html.escape(item.module)}</h2><p>Not started: there is no copy of this "
+                            f"exercise in <code>{WORK_FOLDER}/</code> yet.</p>")
+            continue
+        passed, total = item.core
+        rows = "".join(
+            f"<tr><td>{html.escape(row.title)}{' (optional)' if row.optional else ''}</td>"
+            f"<td>{ {'right': 'passes', 'wrong': 'not right yet', 'unanswered': 'not answered yet'}[row.state]}</td>"
+            f"<td>{html.escape(row.message)}</td></tr>" for row in item.report.rows) if item.report else ""
+        written = "".join(f"<li>{html.escape(part)}: {words} word{'s' if words != 1 else ''}</li>"
+                          for part, words in item.written)
+        sections.append(
+            f"<h2>{html.escape(item.module)}</h2>"
+            f"<p>Core track: <strong>{passed} of {total}</strong> parts pass."
+            f"{' Complete.' if item.done else ''}</p>"
+            f"<table><caption>Each automatically checked part of "
+            f"<code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb</code>, as saved</caption>"
+            f"<thead><tr><th scope=\"col\">part</th><th scope=\"col\">now</th><th scope=\"col\">what the check "
+            f"says</th></tr></thead><tbody>{rows}</tbody></table>"
+            + (f"<p>Written answers (marked by a trainer if you have one):</p><ul>{written}</ul>" if written else ""))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>My progress: Co-production in Practice</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
+        color: #111; }}
+table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
+td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; vertical-align: top; }}
+caption {{ text-align: left; font-weight: bold; }}
+.bar {{ border: 2px solid #0072b2; height: 1.4rem; max-width: 30rem; }}
+.bar div {{ background: #0072b2; height: 100%; }}
+</style></head>
+<body><main>
+<h1>My progress</h1>
+<p>Nothing on this page is sent anywhere: it is made on your machine from your own copies of the exercises, checked
+as saved (save your notebook first), with the same checks as <strong>Check my work</strong>.</p>
+<p id="overall">Overall: {steps_done} of {steps_all} steps done ({share}%): the core track's parts and the written
+answers, over every module.</p>
+<div class="bar" role="progressbar" aria-labelledby="overall" aria-valuemin="0" aria-valuemax="100"
+     aria-valuenow="{share}"><div style="width: {share}%"></div></div>
+<p><strong>Next:</strong> {_next_step(progress)}</p>
+{''.join(sections)}
+</main></body></html>
+"""
+
+
+def write_progress(root: Path | None = None) -> Path:
+    root = root or course_root()
+    out = root / WORK_FOLDER / "my-progress.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(progress_page(course_progress(root)), encoding="utf-8")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
+    root = Path(args[1]).resolve() if args[:1] == ["--root"] and len(args) > 1 else None
+    out = write_progress(root)
+    print(f"Your progress page: {out} (open it in JupyterLab's file browser, or in a web browser).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
