@@ -10,12 +10,13 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root lab start-again progress book release lock test test-fast bench clean help
+.PHONY: install browser sandbox sandbox-if-root lab start-again progress cpd book release lock test test-fast bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
 	@echo "make start-again EXERCISE=ladder   start an exercise again (your old copy is kept, dated)"
 	@echo "make progress  write my-work/my-progress.html: which parts of your exercises pass now"
+	@echo "make cpd NAME=\"Sam Jones\"   write your CPD record (HTML and PDF) from your work and reflections"
 	@echo "make test     run every test: code, notebooks, nbgrader, book"
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
@@ -53,6 +54,11 @@ start-again: install
 # The learner's progress page, made from their own copies (nothing is sent anywhere).
 progress: install
 	@$(BIN)/python -m coproduction.progress --root "$(CURDIR)"
+
+# The learner's CPD record (HTML and PDF) from their own work: make cpd NAME="Sam Jones"
+cpd: install browser
+	@test -n "$(NAME)" || { echo 'Say whose: make cpd NAME="Sam Jones"'; exit 2; }
+	@$(BIN)/python -m coproduction.cpd --root "$(CURDIR)" --name "$(NAME)"
 
 book: install
 	$(BIN)/python -m coproduction.book build

@@ -45,7 +45,7 @@ def _answer(path: Path, value: str) -> None:
 
 def test_first_set_up_copies_every_exercise_and_the_next_changes_nothing(checkout: Path) -> None:
     said = set_up(checkout)
-    assert len(said) == 1 and "my-work/" in said[0]
+    assert len(said) == 2 and "my-work/" in said[0] and "my-work/reflections/" in said[1]
     for name in exercise_names(checkout):
         assert own_copy(checkout, name).read_bytes() == released(checkout, name).read_bytes()
     _answer(own_copy(checkout, "ladder"), 'q1_type = "Educate"')

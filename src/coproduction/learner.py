@@ -7,7 +7,9 @@ way nbgrader's *fetch* gives each learner a copy. ``make lab`` makes any
 copy that is missing (never touching one that exists) and, once, moves
 answers a learner wrote into the course's own files in an older checkout
 into their folder. Starting an exercise again keeps the old copy aside,
-dated, and never deletes it.
+dated, and never deletes it. Each module's Reflect questions get a page in
+``my-work/reflections/`` for the learner's answers, which their progress
+page counts and their CPD record quotes.
 
 Usage: ``python -m coproduction.learner set-up`` or
 ``python -m coproduction.learner start-again ladder``.
@@ -22,9 +24,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from coproduction.modules import Module, course_modules
 from coproduction.release import repo_root
 
-__all__ = ["WORK_FOLDER", "course_root", "exercise_names", "released", "own_copy", "set_up", "start_again", "main"]
+__all__ = ["WORK_FOLDER", "CPD_QUESTIONS", "reflections_file", "reflections_template", "read_reflections",
+           "course_root", "exercise_names", "released", "own_copy", "set_up", "start_again", "main"]
 
 #: The learner's folder, at the top of the course (git ignores it).
 WORK_FOLDER = "my-work"
@@ -73,6 +77,40 @@ def course_root() -> Path:
     return repo_root()
 
 
+#: The questions every module's reflections end with: what a CPD record asks for.
+CPD_QUESTIONS = ("What I learned", "How I will apply it in my practice",
+                 "Which standard of my profession this relates to")
+_REFLECTIONS_INTRO = """Write under each heading in your own words, as much or as little as you like,
+then save (Ctrl+S). `make progress` counts what you have answered and `make cpd`
+puts it in your CPD record. This file stays on your machine: nothing is sent anywhere.
+"""
+
+
+def reflections_file(root: Path, module: Module) -> Path:
+    return root / WORK_FOLDER / "reflections" / f"{module.slug}.md"
+
+
+def reflections_template(module: Module) -> str:
+    """A module's reflections page before the learner writes in it."""
+    headings = [f"{n}. {q}" for n, q in enumerate(module.reflect, start=1)] + list(CPD_QUESTIONS)
+    return f"# My reflections: {module.name}\n\n{_REFLECTIONS_INTRO}\n" + "".join(f"## {h}\n\n\n" for h in headings)
+
+
+def read_reflections(path: Path) -> dict[str, str]:
+    """What the learner wrote under each heading of a reflections page ("" where nothing)."""
+    if not path.is_file():
+        return {}
+    answers: dict[str, str] = {}
+    heading = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            answers[heading] = ""
+        elif heading is not None:
+            answers[heading] += line + "\n"
+    return {h: text.strip() for h, text in answers.items()}
+
+
 def set_up(root: Path | None = None) -> list[str]:
     """Give the learner a copy of every exercise that has none yet; return
     what was done, in plain words (nothing when every copy exists)."""
@@ -97,6 +135,15 @@ def set_up(root: Path | None = None) -> list[str]:
     if made:
         said.insert(0, f"Made your own copies of the exercises in {WORK_FOLDER}/ ({', '.join(made)}): work in "
                        "those. Course updates never touch them.")
+    pages = 0
+    for module in course_modules(root):
+        page = reflections_file(root, module)
+        if module.reflect and not page.exists():
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(reflections_template(module), encoding="utf-8")
+            pages += 1
+    if pages:
+        said.append(f"Made a page for your reflections on each module in {WORK_FOLDER}/reflections/.")
     return said
 
 

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coproduction.learner import WORK_FOLDER, course_root, exercise_names, own_copy, released
+from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, exercise_names, own_copy,
+                                  read_reflections, reflections_file, released)
 from coproduction.modules import course_modules
 from coproduction.questions import Report, check_notebook, is_going_further, part_name
 
-__all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "progress_page", "write_progress", "main"]
+__all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "reflections_answered", "progress_page",
+           "write_progress", "main"]
 
 #: What a written answer's cell holds until the learner writes in it.
 _UNWRITTEN = "YOUR ANSWER HERE"
@@ -132,6 +134,20 @@ def course_progress(root: Path | None = None) -> list[ExerciseProgress]:
     return [exercise_progress(root, name, modules.get(name, name)) for name in names]
 
 
+def reflections_answered(root: Path) -> list[tuple[str, int, int, str]]:
+    """Per module: its name, how many of its reflection headings the learner
+    has written under, how many there are, and the page's path in the course."""
+    found = []
+    for module in course_modules(root):
+        page = reflections_file(root, module)
+        if module.reflect:
+            answers = read_reflections(page)
+            total = len(module.reflect) + len(CPD_QUESTIONS)
+            found.append((module.name, sum(1 for text in answers.values() if text), total,
+                          page.relative_to(root).as_posix()))
+    return found
+
+
 def _next_step(progress: list[ExerciseProgress]) -> str:
     for item in progress:
         if not item.present:
@@ -148,7 +164,8 @@ def _next_step(progress: list[ExerciseProgress]) -> str:
     return "Every exercise's core track is right and every written answer written: well done."
 
 
-def progress_page(progress: list[ExerciseProgress]) -> str:
+def progress_page(progress: list[ExerciseProgress],
+                  reflections: list[tuple[str, int, int, str]] | None = None) -> str:
     """The progress page (HTML, accessible, nothing loaded from anywhere)."""
     core_done = sum(p.core[0] for p in progress)
     core_all = sum(p.core[1] for p in progress)
@@ -200,15 +217,26 @@ answers, over every module.</p>
      aria-valuenow="{share}"><div style="width: {share}%"></div></div>
 <p><strong>Next:</strong> {_next_step(progress)}</p>
 {''.join(sections)}
+{_reflections_html(reflections)}
 </main></body></html>
 """
+
+
+def _reflections_html(reflections: list[tuple[str, int, int, str]] | None) -> str:
+    if not reflections:
+        return ""
+    items = "".join(f"<li>{html.escape(name)}: {answered} of {total} answered "
+                    f"(<code>{html.escape(path)}</code>)</li>" for name, answered, total, path in reflections)
+    return ("<h2>Reflections</h2><p>Each module's Reflect questions, and what you learned, how you will apply it "
+            "and which standard of your profession it relates to: your CPD record (<code>make cpd</code>) quotes "
+            f"what you write.</p><ul>{items}</ul>")
 
 
 def write_progress(root: Path | None = None) -> Path:
     root = root or course_root()
     out = root / WORK_FOLDER / "my-progress.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(progress_page(course_progress(root)), encoding="utf-8")
+    out.write_text(progress_page(course_progress(root), reflections_answered(root)), encoding="utf-8")
     return out
 
 

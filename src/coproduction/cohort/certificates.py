@@ -21,11 +21,7 @@ import hashlib
 import hmac
 import html
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,10 +29,11 @@ from pathlib import Path
 from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import CohortError, Workspace
 from coproduction.modules import course_modules as modules_of
+from coproduction.printing import PrintError, chromium, print_pdf
 from coproduction.questions import estimated_minutes
 
 __all__ = ["Rule", "Module", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
-           "COURSE_TITLE", "chromium"]
+           "COURSE_TITLE"]
 
 COURSE_TITLE = "Co-production in Practice"
 CODE_PATTERN = re.compile(r"CIP(?:-[A-Z2-7]{4}){5}")
@@ -189,26 +186,6 @@ with <code>coproduction verify</code>; the code itself holds no personal data.</
 """
 
 
-def chromium() -> str | None:
-    """The system's Chromium, if there is one (``COPRODUCTION_CHROMIUM`` names another)."""
-    named = os.environ.get("COPRODUCTION_CHROMIUM")
-    if named:
-        return named if Path(named).is_file() else None
-    return next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
-                None)
-
-
-def _pdf(page: Path, out: Path, browser: str) -> None:
-    with tempfile.TemporaryDirectory() as profile:
-        command = [browser, "--headless", "--disable-gpu", "--no-pdf-header-footer", f"--user-data-dir={profile}",
-                   f"--print-to-pdf={out}", page.as_uri()]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.insert(1, "--no-sandbox")  # Chromium refuses to run its own sandbox as root
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-    if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
-        raise CohortError(f"Chromium did not write a PDF for {page.name}.")
-
-
 def _register(ws: Workspace) -> Path:
     return ws.root / "certificates" / "issued.json"
 
@@ -218,8 +195,7 @@ def issue_certificates(ws: Workspace, rule: Rule, pdf: bool = True, today: str |
     completes the course under ``rule``, and record each in the workspace's
     register; return who completes and why the others do not yet."""
     result = assess(ws, rule, today)
-    browser = chromium() if pdf else None
-    if pdf and browser is None:
+    if pdf and chromium() is None:
         raise CohortError("PDF certificates need Chromium (apt-get install chromium, or set "
                           "COPRODUCTION_CHROMIUM); run with --no-pdf for HTML only.")
     folder = ws.root / "certificates"
@@ -230,8 +206,11 @@ def issue_certificates(ws: Workspace, rule: Rule, pdf: bool = True, today: str |
         certificate.code = _code(ws.pseudonym_key, certificate)
         page = folder / f"{certificate.learner}.html"
         page.write_text(_page(certificate), encoding="utf-8")
-        if browser:
-            _pdf(page, page.with_suffix(".pdf"), browser)
+        if pdf:
+            try:
+                print_pdf(page, page.with_suffix(".pdf"))
+            except PrintError as err:
+                raise CohortError(str(err)) from None
         register[certificate.code] = asdict(certificate)
     partial = register_path.with_suffix(".partial")
     partial.write_text(json.dumps(register, indent=1, sort_keys=True) + "\n", encoding="utf-8")
