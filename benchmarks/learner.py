@@ -8,34 +8,21 @@ Target: under 2 s.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from benchmarks.timing import Result
-from coproduction.learner import own_copy, set_up
 from coproduction.progress import write_progress
-from tests.submissions import fill
-from tests.submissions.cohort import ASSIGNMENTS
+from tests.submissions.cohort import ASSIGNMENTS, learner_folder
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "course"
-        root.mkdir()
-        for name in ("course", "exercises"):
-            shutil.copytree(ROOT / name, root / name)
-        set_up(root)
-        for name, assignment in ASSIGNMENTS.items():
-            nbformat.write(fill(assignment.release, assignment.learners["solution"].answers(), assignment.written),
-                           own_copy(root, name))
+        root = learner_folder(Path(tmp) / "course", {name: "solution" for name in ASSIGNMENTS})
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "coproduction.progress", "--root", str(root)], check=True,
                        stdout=subprocess.DEVNULL)

@@ -4,22 +4,19 @@ never a solution or hidden test."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 from pypdf import PdfReader
 
 from coproduction.cpd import cpd_entries, main, write_cpd
-from coproduction.learner import CPD_QUESTIONS, own_copy, read_reflections, reflections_file, set_up
+from coproduction.learner import CPD_QUESTIONS, read_reflections, reflections_file
 from coproduction.modules import course_modules
 from coproduction.progress import reflections_answered
 from coproduction.release import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT
-from .submissions import fill
-from .submissions.cohort import ASSIGNMENTS
+from .submissions.cohort import learner_folder
 
 LEARNED = "A consultation can be honest when the decision is really open; naming it co-production is not."
 APPLY = "At our next service review I will ask the people who use the service to name the activity with us."
@@ -29,15 +26,7 @@ STANDARD = "NMC Code 2.1: work in partnership with people to make sure you deliv
 @pytest.fixture(scope="module")
 def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Module 1 complete with reflections written; module 2 started; the rest untouched."""
-    root = tmp_path_factory.mktemp("cpd") / "course"
-    root.mkdir()
-    for name in ("course", "exercises"):
-        shutil.copytree(ROOT / name, root / name)
-    set_up(root)
-    for name, kind in (("ladder", "solution"), ("power", "partly-wrong")):
-        assignment = ASSIGNMENTS[name]
-        nbformat.write(fill(assignment.release, assignment.learners[kind].answers(), assignment.written),
-                       own_copy(root, name))
+    root = learner_folder(tmp_path_factory.mktemp("cpd") / "course", {"ladder": "solution", "power": "partly-wrong"})
     ladder = next(m for m in course_modules(root) if m.exercise == "ladder")
     page = reflections_file(root, ladder)
     text = page.read_text(encoding="utf-8")

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from coproduction.learner import own_copy, set_up
+from coproduction.learner import own_copy
 from coproduction.progress import course_progress, exercise_progress, main, progress_page
 
-from .conftest import ROOT
-from .submissions import fill
-from .submissions.cohort import ASSIGNMENTS
+from .submissions.cohort import ASSIGNMENTS, learner_folder
 
 #: Which simulated learner's work is in each of the learner's copies.
 WORK = {"ladder": "partly-wrong", "power": "solution", "investment": "blank", "evidence": "core-only"}
@@ -26,17 +22,8 @@ WORK = {"ladder": "partly-wrong", "power": "solution", "investment": "blank", "e
 @pytest.fixture(scope="module")
 def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A learner's course folder: four exercises worked on, practice never copied."""
-    root = tmp_path_factory.mktemp("learner") / "course"
-    root.mkdir()
-    for name in ("course", "exercises"):
-        shutil.copytree(ROOT / name, root / name)
-    set_up(root)
+    root = learner_folder(tmp_path_factory.mktemp("learner") / "course", WORK)
     own_copy(root, "practice").unlink()
-    for name, kind in WORK.items():
-        assignment = ASSIGNMENTS[name]
-        spec = assignment.learners[kind]
-        nb = fill(assignment.release, spec.answers(), assignment.written if spec.written else {})
-        nbformat.write(nb, own_copy(root, name))
     return root
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -381,3 +382,21 @@ def well_formed(cohort: Cohort) -> list[Submission]:
 
 def as_json(cohort: Cohort) -> str:
     return json.dumps([(s.learner, s.assignment, s.kind) for s in cohort.submissions])
+
+
+def learner_folder(dest: Path, work: dict[str, str]) -> Path:
+    """A learner's own course folder at ``dest``: the course and its exercises,
+    their copies made as ``make lab`` makes them, and in each copy named in
+    ``work`` the answers of that simulated learner (e.g. {"ladder": "solution"})."""
+    from coproduction.learner import own_copy, set_up
+
+    dest.mkdir(parents=True)
+    for name in ("course", "exercises"):
+        shutil.copytree(ROOT / name, dest / name)
+    set_up(dest)
+    for name, kind in work.items():
+        assignment = ASSIGNMENTS[name]
+        spec = assignment.learners[kind]
+        nbformat.write(fill(assignment.release, spec.answers(), assignment.written if spec.written else {}),
+                       own_copy(dest, name))
+    return dest
