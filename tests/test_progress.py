@@ -70,3 +70,18 @@ def test_the_command_writes_the_page_into_the_learners_folder(learner: Path,
     assert main(["--root", str(learner)]) == 0
     page = learner / "my-work" / "my-progress.html"
     assert page.is_file() and str(page) in capsys.readouterr().out
+
+
+def test_a_core_track_learners_page_needs_no_analysts_libraries(tmp_path: Path) -> None:
+    """Plain answers are checked as plain values: the page is quick to make from a fresh start."""
+    import subprocess
+    import sys
+
+    root = learner_folder(tmp_path / "course", {name: "core-only" for name in ASSIGNMENTS})
+    probe = ("import sys\nfrom coproduction.progress import main\nmain(['--root', %r])\n"
+             "print('HEAVY', sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))\n") % str(root)
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "HEAVY []" in run.stdout
+    page = (root / "my-work" / "my-progress.html").read_text(encoding="utf-8")
+    assert page.count("Core track: <strong>5 of 5</strong>") == len(ASSIGNMENTS)

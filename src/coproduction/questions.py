@@ -369,9 +369,7 @@ class _GoingFurther:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: Any) -> bool:
         if self.missing is not None:
             if error is None or isinstance(error, Exception):  # whatever the empty answer caused
-                print(wrap(f"{NOT_ATTEMPTED} Not attempted (optional): write {self.missing} in the cell above and "
-                           "run it, then this check. This part is for analysts who write Python; the exercise "
-                           "is complete without it."))
+                print(wrap(f"{NOT_ATTEMPTED} {_not_attempted(self.missing)}"))
                 return True
             return False
         if error is None:
@@ -385,6 +383,11 @@ class _GoingFurther:
         if isinstance(error, AssertionError):
             raise NotRight(str(error) or "A check did not pass.") from None
         raise NotRight(f"Your code raised {type(error).__name__}: {error}") from None
+
+
+def _not_attempted(name: str) -> str:
+    return (f"Not attempted (optional): write {name} in the cell above and run it, then this check. This part "
+            "is for analysts who write Python; the exercise is complete without it.")
 
 
 def _unwritten(value: Any) -> bool:
@@ -509,16 +512,21 @@ def part_names(cells: list[Any]) -> dict[str, str]:
     return names
 
 
-def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Path | None = None) -> Report:
+def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Path | None = None,
+                   core_only: bool = False) -> Report:
     """Run the visible check of every automatically checked cell of the
-    exercise's notebook in ``namespace`` and collect what each says."""
+    exercise's notebook in ``namespace`` and collect what each says. The
+    set-up cell runs first if the learner has not run it. With
+    ``core_only`` (a learner who wrote no going-further code), only the core
+    track's checks run, which need nothing but its answers, and each
+    going-further part is reported as not attempted."""
     path = _find_notebook(exercise, notebook)
     if path is None:
         return Report(exercise, (), f"Check my work reads the exercise notebook, {exercise}.ipynb, from its own "
                                    "folder: open the exercise in JupyterLab and run this cell there.")
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in cells}
-    if "setup" in by_id and not _bound_names(_source(by_id["setup"])) <= set(namespace):
+    if not core_only and "setup" in by_id and not _bound_names(_source(by_id["setup"])) <= set(namespace):
         _run_check(_source(by_id["setup"]), namespace, "setup", False)  # the learner has not run it yet
     rows = []
     for index, cell in enumerate(cells):
@@ -526,6 +534,11 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
         if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
             continue
         grade_id = str(meta.get("grade_id", ""))
+        if core_only and is_going_further(grade_id):
+            names = re.findall(r'going_further\(\s*"(\w+)"', _source(cell))
+            rows.append(Row(part_title(cells, index), True, "unanswered", _not_attempted(names[0] if names else
+                                                                                        "your answer")))
+            continue
         row = _run_check(_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, part_title(cells, index),
                          is_going_further(grade_id))
         saved = by_id.get(grade_id.replace("_tests", "_answer"))
