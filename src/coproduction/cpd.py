@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +27,6 @@ from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, own_c
 from coproduction.modules import Module, course_modules
 from coproduction.printing import PrintError, print_pdf
 from coproduction.progress import ExerciseProgress, exercise_progress
-from coproduction.questions import estimated_minutes
 
 __all__ = ["Entry", "cpd_entries", "cpd_page", "write_cpd", "main", "COURSE_TITLE"]
 
@@ -49,12 +47,10 @@ class Entry:
 def cpd_entries(root: Path) -> list[Entry]:
     entries = []
     for module in course_modules(root):
-        minutes = module.minutes
+        minutes = module.total_minutes(released(root, module.exercise) if module.exercise else None)
         progress = None
         completed = ""
         if module.exercise:
-            cells = json.loads(released(root, module.exercise).read_text(encoding="utf-8"))["cells"]
-            minutes += sum(estimated_minutes(cells))
             progress = exercise_progress(root, module.exercise, module.name)
             passed, total = progress.core
             if progress.present and total and passed == total:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from coproduction.questions import cell_source, estimated_minutes
+
 __all__ = ["Module", "course_modules"]
 
 
@@ -32,14 +34,20 @@ class Module:
         """As the course lists it: "1. The ladder"."""
         return f"{self.number}. {self.title}"
 
+    def total_minutes(self, exercise: Path | None) -> int:
+        """The module's own time plus its exercise's estimate, read from the
+        released exercise notebook ``exercise`` (None: the module alone)."""
+        if exercise is None or not exercise.is_file():
+            return self.minutes
+        return self.minutes + sum(estimated_minutes(json.loads(exercise.read_text(encoding="utf-8"))["cells"]))
+
 
 def course_modules(root: Path) -> list[Module]:
     """Every module of the course at ``root``, in order."""
     modules = []
     for path in sorted((root / "course").glob("[0-9][0-9]-*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                 for c in cells if c["cell_type"] == "markdown"]
+        texts = [cell_source(c) for c in cells if c["cell_type"] == "markdown"]
         text = texts[0] if texts else ""
         heading = re.search(r"^# (\d+)\. (.+)$", text, re.M)
         minutes = re.search(r"About (\d+) minutes", text)

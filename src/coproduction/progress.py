@@ -31,7 +31,7 @@ from typing import Any
 from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, exercise_names, own_copy,
                                   read_reflections, reflections_file, released)
 from coproduction.modules import course_modules
-from coproduction.questions import Report, check_notebook, is_going_further, part_name
+from coproduction.questions import Report, cell_source, check_notebook, is_going_further, part_name
 
 __all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "reflections_answered", "progress_page",
            "write_progress", "main"]
@@ -67,10 +67,6 @@ class ExerciseProgress:
         return self.present and total > 0 and passed == total and all(words for _, words in self.written)
 
 
-def _source(cell: dict[str, Any]) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
 def _runnable(code: str) -> str:
     """The cell as plain Python: magics and shell lines become no-ops."""
     return "\n".join(("pass" if line.lstrip().startswith(("%", "!")) else line) for line in code.splitlines())
@@ -92,7 +88,7 @@ def _run_saved(cells: list[dict[str, Any]]) -> dict[str, Any]:
             continue
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             try:
-                exec(compile(_runnable(_source(cell)), "<your notebook>", "exec"), namespace)  # noqa: S102
+                exec(compile(_runnable(cell_source(cell)), "<your notebook>", "exec"), namespace)  # noqa: S102
             except BaseException as err:  # noqa: BLE001 - a learner's cell may fail in any way; it counts as not passing
                 if isinstance(err, KeyboardInterrupt):
                     raise
@@ -108,7 +104,7 @@ def _written(cells: list[dict[str, Any]]) -> list[tuple[str, int]]:
     for index, cell in enumerate(cells):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.get("cell_type") == "markdown" and meta.get("solution"):
-            text = _source(cell).replace(_UNWRITTEN, "")
+            text = cell_source(cell).replace(_UNWRITTEN, "")
             # Words as a word processor counts them: runs between spaces that hold a letter or digit.
             found.append((part_name(cells, index), sum(any(ch.isalnum() for ch in t) for t in text.split())))
     return found
@@ -125,7 +121,7 @@ def _answers_only(cells: list[dict[str, Any]], given: list[dict[str, Any]]) -> d
     """The core track's answers as plain values, read from the saved cells
     without running anything, when that is all the learner wrote (no
     going-further code changed from its release); None otherwise."""
-    released_sources = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): _source(c) for c in given}
+    released_sources = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): cell_source(c) for c in given}
     namespace: dict[str, Any] = {}
     for cell in cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -133,11 +129,11 @@ def _answers_only(cells: list[dict[str, Any]], given: list[dict[str, Any]]) -> d
         if cell.get("cell_type") != "code" or not meta.get("solution"):
             continue
         if is_going_further(grade_id):
-            if _source(cell).strip() != released_sources.get(grade_id, "").strip():
+            if cell_source(cell).strip() != released_sources.get(grade_id, "").strip():
                 return None  # analyst's code: run the notebook
             continue
         try:
-            tree = ast.parse(_source(cell))
+            tree = ast.parse(cell_source(cell))
         except SyntaxError:
             return None
         for node in tree.body:

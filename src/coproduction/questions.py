@@ -44,7 +44,7 @@ from typing import Any, Literal
 from coproduction.checks import NotPlain, option, rounded, wrap
 
 __all__ = ["Question", "QuestionError", "Verdict", "NotAnswered", "NotRight", "check", "going_further",
-           "check_my_work", "Report", "part_title", "part_name", "part_names", "read_questions",
+           "check_my_work", "Report", "part_title", "part_name", "part_names", "cell_source", "read_questions",
            "make_key", "write_keys", "load_key", "judge", "check_notebook", "estimated_minutes", "is_going_further",
            "KEYS", "BLANK", "NOT_ATTEMPTED"]
 
@@ -482,7 +482,7 @@ def _heading(cells: list[Any], index: int) -> str | None:
     """The last level-2 heading at or before the cell at ``index``."""
     for cell in reversed(cells[:index + 1]):
         if cell.get("cell_type") == "markdown":
-            for line in reversed(_source(cell).splitlines()):
+            for line in reversed(cell_source(cell).splitlines()):
                 if line.startswith("## "):
                     return line[3:].strip()
     return None
@@ -526,8 +526,8 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
                                    "folder: open the exercise in JupyterLab and run this cell there.")
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in cells}
-    if not core_only and "setup" in by_id and not _bound_names(_source(by_id["setup"])) <= set(namespace):
-        _run_check(_source(by_id["setup"]), namespace, "setup", False)  # the learner has not run it yet
+    if not core_only and "setup" in by_id and not _bound_names(cell_source(by_id["setup"])) <= set(namespace):
+        _run_check(cell_source(by_id["setup"]), namespace, "setup", False)  # the learner has not run it yet
     rows = []
     for index, cell in enumerate(cells):
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -535,14 +535,14 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
             continue
         grade_id = str(meta.get("grade_id", ""))
         if core_only and is_going_further(grade_id):
-            names = re.findall(r'going_further\(\s*"(\w+)"', _source(cell))
+            names = re.findall(r'going_further\(\s*"(\w+)"', cell_source(cell))
             rows.append(Row(part_title(cells, index), True, "unanswered", _not_attempted(names[0] if names else
                                                                                         "your answer")))
             continue
-        row = _run_check(_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, part_title(cells, index),
+        row = _run_check(cell_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, part_title(cells, index),
                          is_going_further(grade_id))
         saved = by_id.get(grade_id.replace("_tests", "_answer"))
-        if row.state != "right" and saved is not None and _saved_differs(_source(saved), namespace):
+        if row.state != "right" and saved is not None and _saved_differs(cell_source(saved), namespace):
             row = Row(row.title, row.optional, row.state, row.message + " (Your notebook holds an answer to this "
                       "part that has not been run: click in its cell, press Shift+Enter, then run this again.)")
         rows.append(row)
@@ -560,8 +560,10 @@ def _bound_names(code: str) -> set[str]:
     return names
 
 
-def _source(cell: dict[str, Any]) -> str:
+def cell_source(cell: dict[str, Any]) -> str:
+    """A notebook cell's text, whether saved as one string or as a list of lines."""
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
 
 
 def _saved_differs(code: str, namespace: dict[str, Any]) -> bool:
@@ -654,11 +656,11 @@ def estimated_minutes(cells: list[dict[str, Any]]) -> tuple[int, int]:
             continue
         part = grade_id.split("_")[0]
         intro = by_id.get(f"{part}_intro")
-        words = len(_source(intro).split()) if intro else 0
+        words = len(cell_source(intro).split()) if intro else 0
         if is_going_further(grade_id):
             continue
         if meta.get("solution"):  # a written answer
-            limits = [int(n) for n in re.findall(r"\d+ to (\d+) words", _source(intro) if intro else "")]
+            limits = [int(n) for n in re.findall(r"\d+ to (\d+) words", cell_source(intro) if intro else "")]
             written += words / READING_WORDS_PER_MINUTE + (max(limits) if limits else 150) / WRITING_WORDS_PER_MINUTE
         else:
             core += words / READING_WORDS_PER_MINUTE + MINUTES_PER_CORE_PART

@@ -30,7 +30,6 @@ from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import CohortError, Workspace
 from coproduction.modules import course_modules as modules_of
 from coproduction.printing import PrintError, chromium, print_pdf
-from coproduction.questions import estimated_minutes
 
 __all__ = ["Rule", "Module", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
            "COURSE_TITLE"]
@@ -74,10 +73,8 @@ def course_modules(ws: Workspace) -> list[Module]:
                           "(cohort.json names where the cohort's course is.)")
     modules = []
     for module in found:
-        minutes = module.minutes
         assignment = module.exercise if module.exercise in ws.assignments else None
-        if assignment and ws.release(assignment).is_file():
-            minutes += sum(estimated_minutes(json.loads(ws.release(assignment).read_text(encoding="utf-8"))["cells"]))
+        minutes = module.total_minutes(ws.release(assignment) if assignment else None)
         modules.append(Module(module.name, minutes, assignment))
     return modules
 
