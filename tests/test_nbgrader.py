@@ -20,20 +20,9 @@ from coproduction.release import LEAK_MARKERS, assignments, nbgrader, secret_lin
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
 from .submissions import Assignment, core_parts, fill, optional_parts, questions, wrong_message, wrong_options
-from .submissions.evidence import EVIDENCE
-from .submissions.investment import INVESTMENT
-from .submissions.ladder import LADDER
-from .submissions.power import POWER
-from .submissions.practice import PRACTICE
+from .submissions.cohort import ASSIGNMENTS
 
 pytestmark = pytest.mark.slow
-
-ASSIGNMENTS = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
-
-
-def test_every_assignment_has_simulated_learners() -> None:
-    assert sorted(ASSIGNMENTS) == assignments(ROOT), "add a tests/submissions module for the new assignment"
-
 
 def _fill(release: Path, answers: dict[str, str], written: dict[str, str], dest: Path) -> None:
     nb = fill(release, answers, written)

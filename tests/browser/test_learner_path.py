@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from coproduction.modules import course_modules
+from coproduction.modules import MODULES, course_modules
 
 from .conftest import OUTPUT, Lab, Shots
 
@@ -136,6 +136,11 @@ PATHS = [
         failing_check="Checks part 2.",
     ),
 ]
+
+
+def test_every_module_with_an_exercise_has_a_learner_path() -> None:
+    declared = [(f"course/{m.slug}.ipynb", f"my-work/{m.exercise}/{m.exercise}.ipynb") for m in MODULES if m.exercise]
+    assert [(p.module, p.exercise) for p in PATHS] == declared
 
 
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen

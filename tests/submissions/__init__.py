@@ -240,3 +240,24 @@ def standard_learners(
     for k in range(most):
         learners[f"wrong-{k + 1}"] = Learner(lambda k=k: wrong_learner(name, k), frozenset(), written=False)
     return learners
+
+
+def simulated(exercise: str) -> Assignment:
+    """The simulated learners of ``exercise``, from ``tests/submissions/<exercise>.py``."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{__name__}.{exercise}")
+    except ModuleNotFoundError:
+        raise AssertionError(f"Exercise {exercise!r} has no simulated learners: add tests/submissions/{exercise}.py"
+                             " (see CONTRIBUTING.md, 'Adding a module').") from None
+    found = [value for value in vars(module).values() if isinstance(value, Assignment) and value.name == exercise]
+    assert len(found) == 1, f"tests/submissions/{exercise}.py must define one Assignment named {exercise!r}"
+    return found[0]
+
+
+def all_simulated() -> dict[str, Assignment]:
+    """Every exercise the registry declares, with its simulated learners, in course order."""
+    from coproduction.modules import MODULES
+
+    return {m.exercise: simulated(m.exercise) for m in MODULES if m.exercise}

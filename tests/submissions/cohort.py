@@ -20,14 +20,9 @@ from typing import Callable
 import nbformat
 
 from ..conftest import ROOT, read_nb
-from . import Answers, Assignment, core_parts, fill, optional_parts
-from .evidence import EVIDENCE
-from .investment import INVESTMENT
-from .ladder import LADDER
-from .power import POWER
-from .practice import PRACTICE
+from . import Answers, Assignment, all_simulated, core_parts, fill, optional_parts
 
-ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (LADDER, POWER, INVESTMENT, EVIDENCE, PRACTICE)}
+ASSIGNMENTS: dict[str, Assignment] = all_simulated()
 STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings", "core-only",
             "wrong-1")
 

@@ -31,7 +31,7 @@ from coproduction.cohort.workspace import CohortError, Workspace
 from coproduction.modules import course_modules as modules_of
 from coproduction.printing import PrintError, chromium, print_pdf
 
-__all__ = ["Rule", "Module", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
+__all__ = ["Rule", "ModuleLine", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
            "COURSE_TITLE"]
 
 COURSE_TITLE = "Co-production in Practice"
@@ -56,13 +56,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Module:
+class ModuleLine:
+    """One module as a certificate lists it."""
+
     name: str  # "1. The ladder"
     minutes: int  # reading and scenarios, plus the exercise's core track and written answers
     assignment: str | None
 
 
-def course_modules(ws: Workspace) -> list[Module]:
+def course_modules(ws: Workspace) -> list[ModuleLine]:
     """The course's modules, each with its exercise's own time estimate added."""
     try:
         found = modules_of(ws.course)
@@ -75,7 +77,7 @@ def course_modules(ws: Workspace) -> list[Module]:
     for module in found:
         assignment = module.exercise if module.exercise in ws.assignments else None
         minutes = module.total_minutes(ws.release(assignment) if assignment else None)
-        modules.append(Module(module.name, minutes, assignment))
+        modules.append(ModuleLine(module.name, minutes, assignment))
     return modules
 
 

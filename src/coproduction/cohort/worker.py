@@ -45,14 +45,16 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from coproduction.cohort.channel import ProtocolError, receive_control, send_control  # noqa: E402
 from coproduction.cohort.process import not_dumpable, subreaper  # noqa: E402
+from coproduction.modules import topics  # noqa: E402
 
 __all__ = ["PRELOAD", "preload", "Limits", "LIMITS", "main"]
 
-#: What the exercises import, paid for once per worker instead of once per learner.
+#: What the exercises import, paid for once per worker instead of once per learner:
+#: the libraries, the course's shared code and every topic the registry declares.
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "IPython",
-    "coproduction.checks", "coproduction.data", "coproduction.ladder", "coproduction.power",
-    "coproduction.investment", "coproduction.evidence", "coproduction.practice", "coproduction.questions",
+    "coproduction.checks", "coproduction.data", "coproduction.questions",
+    *(f"coproduction.{topic}" for topic in topics()),
 )
 
 
