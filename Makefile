@@ -89,11 +89,17 @@ sandbox: sandbox-if-root
 	@command -v bwrap >/dev/null 2>&1 || \
 	  echo "bubblewrap not found: cohort grading needs it for its sandbox (sudo apt-get install bubblewrap)."
 
-test: install browser sandbox
-	$(BIN)/python -m pytest
+# Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in one
+# process); tests sharing an expensive fixture stay on one worker.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
+test: install browser sandbox
+	$(BIN)/python -m pytest $(PARALLEL)
+
+# The everyday loop: everything but notebooks, nbgrader, the book and the browser.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
 
 bench: install browser sandbox
 	$(BIN)/python -m benchmarks

@@ -1,15 +1,104 @@
-"""Shared fixtures: the repository, temporary course copies, notebook helpers."""
+"""Shared fixtures: the repository, temporary course copies, notebook helpers.
+
+``make test`` runs the tests in parallel (pytest-xdist, one worker process
+per core). Two things are made once per run and shared by every worker: the
+web book (built in the background as soon as a worker collects a test that
+reads it) and nbgrader's release of the exercises (once per course version,
+see :func:`coproduction.cohort.collect.generated`). Tests that share a
+module-scoped fixture (one graded assignment, the synthetic cohort, one
+JupyterLab) run on the same worker, so each such fixture is made once.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
+import tempfile
+import threading
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The folder every worker of one test run shares (made by the main process).
+RUN_ENV = "COPRODUCTION_TEST_RUN"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process: workers inherit the variable
+        os.environ[RUN_ENV] = tempfile.mkdtemp(prefix="coproduction-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(RUN_ENV, ""), ignore_errors=True)
+
+
+def made_once(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` of this test run, made by ``make`` in whichever
+    worker asks first; the others wait for it (or for its failure)."""
+    run = Path(os.environ[RUN_ENV])
+    folder = run / name
+    with (run / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        failed = run / f"{name}.failed"
+        if failed.exists():
+            raise RuntimeError(failed.read_text(encoding="utf-8"))
+        if not (run / f"{name}.done").exists():
+            folder.mkdir(exist_ok=True)
+            try:
+                make(folder)
+            except Exception as err:
+                failed.write_text(f"{name} could not be made: {err}", encoding="utf-8")
+                raise
+            (run / f"{name}.done").touch()
+    return folder
+
+
+def _build_book(folder: Path) -> None:
+    from coproduction.book import build
+
+    build(ROOT, output=folder)  # a new output folder: an empty execution cache, every notebook runs
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if any("site" in getattr(item, "fixturenames", ()) for item in items):
+        # Start the book now, so no test waits for the whole build.
+        threading.Thread(target=lambda: _quietly(made_once, "book", _build_book), daemon=True).start()
+    for item in items:  # tests sharing a module-scoped fixture run on one worker
+        group = _module_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _quietly(function: Callable[..., object], *args: object) -> None:
+    try:
+        function(*args)
+    except Exception:  # the fixture that needs it raises the same error where a test can report it
+        pass
+
+
+#: Module-scoped fixtures cheaper to make once per worker than to wait for:
+#: JupyterLab starts in seconds and its learner paths take a minute each.
+_ONE_PER_WORKER = {"lab"}
+
+
+def _module_fixture_group(item: pytest.Item) -> str | None:
+    """The module-scoped fixture ``item`` uses (with its parameter), as an xdist group name."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    for name in item.fixturenames:  # type: ignore[attr-defined]
+        definitions = info.name2fixturedefs.get(name)
+        if definitions and definitions[-1].scope == "module" and name not in _ONE_PER_WORKER:
+            param = getattr(getattr(item, "callspec", None), "params", {}).get(name, "")
+            return f"{item.module.__name__}:{name}:{param}"  # type: ignore[attr-defined]
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -18,13 +107,21 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web book built from scratch (empty execution cache), once a session."""
-    from coproduction.book import build, html_dir
+def site() -> Path:
+    """The web book built from scratch (empty execution cache), once a run."""
+    from coproduction.book import html_dir
 
-    output = tmp_path_factory.mktemp("book")
-    build(ROOT, output=output)
-    return html_dir(output)
+    return html_dir(made_once("book", _build_book))
+
+
+@pytest.fixture(scope="session")
+def release() -> Path:
+    """nbgrader's release of every exercise (``release/<name>/``) and a
+    gradebook holding each assignment, generated from ``solutions/`` once per
+    course version."""
+    from coproduction.cohort.collect import generated
+
+    return generated(ROOT)
 
 
 def copy_course(dest: Path) -> Path:

@@ -43,6 +43,8 @@ from coproduction.release import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT
 from .submissions import cohort as synthetic
+from .submissions import questions as synthetic_questions
+from .submissions import wrong_message, wrong_options
 
 TIMEOUT = 8.0
 
@@ -209,6 +211,44 @@ def test_every_learner_gets_the_status_and_score_their_submission_earns(cohort) 
                       if words not in text]
     assert not wrong, "\n".join(wrong)
     assert all(ws.status(s, a).status == "not submitted" for s in built.silent for a in ws.assignments)
+
+
+def _errors(cell: nbformat.NotebookNode) -> str:
+    """A graded cell's error output as one line of words."""
+    return " ".join(" ".join(" ".join(o.get("traceback", [])) + " " + o.get("evalue", "")
+                             for o in cell.get("outputs", []) if o.output_type == "error").split())
+
+
+@pytest.mark.slow
+def test_every_wrong_option_fails_with_its_own_message(cohort) -> None:
+    """Each wrong option of each core part, graded, fails with the message its
+    author wrote for that option (the cohort has a learner per wrong option),
+    and no two options of a part share a message."""
+    ws: Workspace = cohort["ws"]
+    missing, seen = [], set()
+    for submission in cohort["built"].submissions:
+        if not submission.kind.startswith("wrong-"):
+            continue
+        k = int(submission.kind.removeprefix("wrong-")) - 1
+        name = submission.assignment
+        copy = nbformat.read(ws.autograded(submission.learner, name) / f"{name}.ipynb", as_version=4)
+        cells = {c.metadata["nbgrader"]["grade_id"]: c for c in copy.cells if "grade_id" in c.metadata.get("nbgrader", {})}
+        for question in synthetic_questions(name).values():
+            options = wrong_options(question)
+            if k >= len(options):
+                continue
+            seen.add((name, question.name, k))
+            message = " ".join(wrong_message(question, options[k]).split())
+            tests = "q" + question.title.split()[-1] + "_tests"
+            if message not in _errors(cells[tests]):
+                missing.append(f"{name} {question.name} = {options[k]!r}: {message[:50]!r} not in "
+                               f"{_errors(cells[tests])[:200]!r}")
+    assert not missing, "\n".join(missing)
+    for name in synthetic.ASSIGNMENTS:
+        for question in synthetic_questions(name).values():
+            said = [wrong_message(question, value) for value in wrong_options(question)]
+            assert len(set(said)) == len(said), f"{question.name}: two wrong options share a message"
+            assert {(name, question.name, k) for k in range(len(said))} <= seen, f"{question.name}: an option untried"
 
 
 @pytest.mark.slow

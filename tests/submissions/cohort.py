@@ -27,6 +27,12 @@ STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "m
             "wrong-1")
 
 
+def simulated_kinds(assignment: Assignment) -> tuple[str, ...]:
+    """The simulated learners the cohort has for ``assignment``: the standard
+    ones and one per wrong option of its parts (wrong-2, wrong-3 ...)."""
+    return STANDARD + tuple(k for k in assignment.learners if k.startswith("wrong-") and k not in STANDARD)
+
+
 @dataclass(frozen=True)
 class Expect:
     status: str
@@ -350,7 +356,8 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                 else:
                     filename, content, expect = _bad(kind, assignment)
             else:
-                kind = STANDARD[(i + j) % len(STANDARD)]
+                kinds = simulated_kinds(assignment)
+                kind = kinds[(i + j) % len(kinds)]
                 learner_spec = assignment.learners[kind]
                 written = assignment.written if learner_spec.written else {}
                 content = _bytes(_notebook(name, learner_spec.answers(), written))
@@ -372,7 +379,7 @@ def roster_csv(cohort: Cohort) -> str:
 
 def well_formed(cohort: Cohort) -> list[Submission]:
     """Submissions plain nbgrader can grade too (the benchmark's comparison)."""
-    return [s for s in cohort.submissions if s.kind in STANDARD]
+    return [s for s in cohort.submissions if s.kind in simulated_kinds(ASSIGNMENTS[s.assignment])]
 
 
 def as_json(cohort: Cohort) -> str:

@@ -10,6 +10,7 @@ filed under the right name and noted.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import shutil
@@ -46,28 +47,35 @@ def course_version(course: Path) -> str:
 def generated(course: Path, say: Callable[[str], None] = lambda _: None) -> Path:
     """The learners' notebooks and a gradebook holding every assignment (no
     learners), generated once per course version and kept under the course's
-    ignored ``.nbgrader/releases/``. Returns that folder."""
+    ignored ``.nbgrader/releases/``. Returns that folder.
+
+    Two commands that need a new version at once (two trainers, or tests
+    running in parallel) generate it once: the second waits for the first."""
     cache = course / ".nbgrader" / "releases" / course_version(course)
     if (cache / "gradebook.db").is_file():
         return cache
-    names = course_assignments(course)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache.parent))
-    try:
-        (building / "nbgrader_config.py").write_text(
-            nbgrader_config(building, course.resolve(), f"sqlite:///{building / 'gradebook.db'}"), encoding="utf-8")
-        for number, name in enumerate(names, start=1):
-            say(f"Generating the learners' notebooks for this version of the course (once): "
-                f"{name} ({number} of {len(names)})")
-            nbgrader("generate_assignment", name, "--force", cwd=building)
-        (building / "nbgrader_config.py").unlink()
+    with (cache.parent / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (cache / "gradebook.db").is_file():  # made while this command waited
+            return cache
+        names = course_assignments(course)
+        say(f"Generating the learners' notebooks for this version of the course (once): {', '.join(names)}")
+        building = Path(tempfile.mkdtemp(prefix="building-", dir=cache.parent))
         try:
+            (building / "nbgrader_config.py").write_text(
+                nbgrader_config(building, course.resolve(), f"sqlite:///{building / 'gradebook.db'}"),
+                encoding="utf-8")
+            # One nbgrader run for every assignment: its start-up costs more than generating one.
+            nbgrader("generate_assignment", "*", "--force", cwd=building)
+            missing = [n for n in names if not (building / "release" / n / f"{n}.ipynb").is_file()]
+            if missing:
+                raise CohortError(f"nbgrader did not generate {', '.join(missing)} from {course / 'solutions'}.")
+            (building / "nbgrader_config.py").unlink()
             building.rename(cache)
-        except OSError:  # another trainer's command made it first: theirs is the same
+        except BaseException:
             shutil.rmtree(building, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+            raise
     return cache
 
 
