@@ -209,3 +209,32 @@ def test_toy_models_say_their_numbers_are_illustrative() -> None:
 
     assert "Illustrative: a toy model" in purple_html(0.6, True)
     assert "The levels are illustrative" in input_html("Co-design")
+
+
+def test_a_scenario_shows_input_errors_but_lets_bugs_surface() -> None:
+    """What the learner can fix is a message in the outcome; a bug in the course is not dressed up as one."""
+    import ipywidgets
+
+    from coproduction.errors import CourseInputError
+    from coproduction.widgets.base import Scenario
+
+    def render(n: int) -> str:
+        if n < 1:
+            raise CourseInputError("n must be at least 1")
+        if n > 5:
+            raise ValueError("cannot reshape array of size 3")  # what a pandas bug looks like
+        return f"<p>{n}</p>"
+
+    scenario = Scenario("Test", {"n": ipywidgets.IntText(value=2)}, render)
+    scenario.controls["n"].value = 0
+    assert scenario.message == "n must be at least 1" and "n must be at least 1" in scenario.output.value
+    scenario.controls["n"].value = 3
+    assert scenario.message is None and scenario.output.value == "<p>3</p>"
+    with pytest.raises(ValueError, match="reshape"):
+        scenario.controls["n"].value = 9
+    from coproduction.modules import topics
+
+    for module in (*topics(), "data"):
+        errors = [v for v in vars(__import__(f"coproduction.{module}", fromlist=["x"])).values()
+                  if isinstance(v, type) and issubclass(v, Exception) and v.__module__ == f"coproduction.{module}"]
+        assert errors and all(issubclass(e, CourseInputError) for e in errors), module

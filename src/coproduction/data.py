@@ -21,12 +21,14 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from coproduction.errors import CourseInputError
+
 __all__ = ["DataError", "datasets_dir", "load", "resource_names", "schema"]
 
 _MAX_REPORTED = 10
 
 
-class DataError(ValueError):
+class DataError(CourseInputError):
     """A dataset is missing or does not match its schema."""
 
 

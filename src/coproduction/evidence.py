@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Literal
 
+from coproduction.errors import CourseInputError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 
-class EvidenceError(ValueError):
+class EvidenceError(CourseInputError):
     """Bad input to an evidence function; the message says what to fix."""
 
 

@@ -17,6 +17,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from coproduction.errors import CourseInputError
 from coproduction.ladder import SPECTRUM_ORDER, rank
 
 __all__ = ["PERMITTED_WORK_HOURS", 
@@ -34,7 +35,7 @@ __all__ = ["PERMITTED_WORK_HOURS",
 ]
 
 
-class InvestmentError(ValueError):
+class InvestmentError(CourseInputError):
     """Bad input to an investment function; the message says what to fix."""
 
 

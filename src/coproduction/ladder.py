@@ -22,6 +22,8 @@ from typing import Literal, Mapping, Sequence
 
 import pandas as pd
 
+from coproduction.errors import CourseInputError
+
 __all__ = [
     "Level",
     "ARNSTEIN_RUNGS",
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 
-class LadderError(ValueError):
+class LadderError(CourseInputError):
     """A ladder function was given something it cannot use; the message says what."""
 
 

@@ -18,6 +18,8 @@ from typing import Literal, Mapping, Sequence
 
 import pandas as pd
 
+from coproduction.errors import CourseInputError
+
 __all__ = [
     "PowerError",
     "WHO",
@@ -41,7 +43,7 @@ __all__ = [
 ]
 
 
-class PowerError(ValueError):
+class PowerError(CourseInputError):
     """Bad input to a power-imbalance function; the message says what to fix."""
 
 

@@ -21,6 +21,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from coproduction.errors import CourseInputError
+
 __all__ = [
     "PracticeError",
     "Stage",
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 
-class PracticeError(ValueError):
+class PracticeError(CourseInputError):
     """Bad input to a self-assessment function; the message says what to fix."""
 
 

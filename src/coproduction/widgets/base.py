@@ -2,9 +2,10 @@
 
 A scenario is labelled controls above one output area. Whenever a control
 changes, ``render`` is called with every control's value and returns HTML
-for the output area. If ``render`` raises one of the course's ``ValueError``
-subclasses (bad input), the message is shown in the output area instead, so
-a learner sees what to change and never a traceback.
+for the output area. If ``render`` raises a
+:class:`~coproduction.errors.CourseInputError` (input the course cannot use),
+its message is shown in the output area instead, so a learner sees what to
+change and never a traceback; any other error is a bug and surfaces as one.
 
 The output area is an ``ipywidgets.HTML`` rather than an ``Output`` widget:
 the whole view is one string, which tests can read without a browser or a
@@ -20,6 +21,8 @@ from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
 from IPython.display import HTML
+
+from coproduction.errors import CourseInputError
 
 __all__ = ["Scenario", "message_html", "labelled", "STATIC_ENV", "static_build", "static_note"]
 
@@ -120,7 +123,7 @@ class Scenario(widgets.VBox):
         try:
             view = self._render(**self.values())
             self.message = None
-        except ValueError as err:  # the course's input errors are ValueErrors
+        except CourseInputError as err:
             self.message = str(err)
             view = message_html(self.message)
         self.output.value = view
