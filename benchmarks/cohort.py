@@ -27,7 +27,7 @@ from nbgrader.api import Gradebook
 from benchmarks.timing import Result
 from coproduction.cohort.collect import collect, create_cohort
 from coproduction.cohort.grade import autograde
-from coproduction.release import nbgrader
+from coproduction.nbgrader_tools import nbgrader
 from tests.conftest import copy_course
 from tests.submissions import cohort as synthetic
 

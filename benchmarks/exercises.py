@@ -14,7 +14,7 @@ from nbclient import NotebookClient
 
 from benchmarks.timing import Result
 from coproduction.questions import is_going_further
-from coproduction.release import assignments, nbgrader
+from coproduction.nbgrader_tools import assignments, nbgrader
 from tests.submissions import fill, solution_answers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 
 from coproduction.ladder import ARNSTEIN_RUNGS, COPRODUCTION_STEPS, SPECTRUM_TYPES
 from coproduction.modules import MODULES, declared
-from coproduction.release import LEAK_MARKERS, secret_lines
+from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT, read_nb
 

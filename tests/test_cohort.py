@@ -39,7 +39,7 @@ from coproduction.cohort.pool import INTERRUPT_GRACE
 from coproduction.cohort.report import write_report
 from coproduction.cohort.sandbox import available
 from coproduction.cohort.workspace import COURSE_ID, CohortError, Workspace, read_roster
-from coproduction.release import LEAK_MARKERS, secret_lines
+from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT
 from .submissions import cohort as synthetic

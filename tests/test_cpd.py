@@ -13,7 +13,7 @@ from coproduction.cpd import cpd_entries, main, write_cpd
 from coproduction.learner import CPD_QUESTIONS, read_reflections, reflections_file
 from coproduction.modules import course_modules
 from coproduction.progress import reflections_answered
-from coproduction.release import LEAK_MARKERS, secret_lines
+from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
 from .conftest import ROOT
 from .submissions.cohort import learner_folder

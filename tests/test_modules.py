@@ -16,7 +16,7 @@ import yaml
 from coproduction import widgets
 from coproduction.cohort.worker import PRELOAD
 from coproduction.modules import MODULES, RegistryError, course_modules, scenario_topics, topics
-from coproduction.release import assignments
+from coproduction.nbgrader_tools import assignments
 
 from .conftest import ROOT
 from .submissions import simulated

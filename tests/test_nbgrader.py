@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from coproduction.release import LEAK_MARKERS, assignments, nbgrader, secret_lines
+from coproduction.nbgrader_tools import LEAK_MARKERS, assignments, nbgrader, secret_lines
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
 from .submissions import Assignment, core_parts, fill, optional_parts, questions, wrong_message, wrong_options

@@ -11,7 +11,7 @@ import pytest
 
 from coproduction.questions import (BLANK, KEYS, NotAnswered, NotRight, QuestionError, check_notebook,
                                     estimated_minutes, judge, make_key, read_questions)
-from coproduction.release import assignments
+from coproduction.nbgrader_tools import assignments
 
 from .conftest import ROOT, read_nb
 from .submissions import questions, wrong_message, wrong_options

@@ -1,8 +1,25 @@
 """Co-production in Practice: the logic, data and figures behind the course.
 
-Topic modules (``coproduction.ladder`` …) hold plain, typed functions;
-``coproduction.widgets`` builds the interactive scenarios on top of them;
-``coproduction.data`` loads the fictional datasets with validation.
+How the package fits together, top to bottom (arrows are imports)::
+
+    modules            the registry: each course module declared once
+    errors             CourseInputError: the one kind of error a learner sees
+    data               the fictional datasets, loaded with validation
+    ladder, power,     a topic's logic: plain, typed functions over data
+    investment,          (one per module with a topic, named in the registry)
+    evidence, practice
+    figures/<topic>    draws a topic's results  -> plotting (alt text, palette)
+    widgets/<topic>    a topic's scenarios: labelled controls -> logic -> HTML
+                         (widgets.base.Scenario), exported by the registry
+    questions, checks  the exercises' core-track questions and their checks
+    learner, progress, the learner's own copies, progress page and CPD record
+      cpd, printing
+    book               builds and serves the web book
+    nbgrader_tools     the project's one way to run nbgrader; what may not leak
+    release            make release: exercises/ from solutions/
+    cohort/            the trainer's pipeline (see coproduction.cohort)
+
+Notebooks in ``course/`` stay narrative and call these functions.
 """
 
 __version__ = "0.1.0"

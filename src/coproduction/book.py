@@ -20,10 +20,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from coproduction.release import repo_root
-from coproduction.widgets.base import STATIC_ENV
+from coproduction.nbgrader_tools import repo_root
 
-__all__ = ["build", "html_dir", "serve"]
+__all__ = ["build", "html_dir", "serve", "STATIC_ENV"]
+
+#: Set (to "1") while the book executes the course's notebooks: the scenarios
+#: then show notes instead of live controls (see coproduction.widgets.base).
+STATIC_ENV = "COPRODUCTION_STATIC_BUILD"
 
 
 def html_dir(output: Path | None = None) -> Path:

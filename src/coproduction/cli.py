@@ -35,7 +35,7 @@ def _workspace(path: str):  # -> Workspace (imported lazily: --help stays fast)
 
 def _create(args: argparse.Namespace) -> int:
     from coproduction.cohort.collect import create_cohort
-    from coproduction.release import repo_root
+    from coproduction.nbgrader_tools import repo_root
 
     course = Path(args.course).resolve() if args.course else repo_root()
     ws = create_cohort(Path(args.workspace), Path(args.roster), course, args.db,
@@ -262,11 +262,11 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from coproduction.cohort.sandbox import SandboxError
     from coproduction.cohort.workspace import CohortError
-    from coproduction.release import ReleaseError
+    from coproduction.nbgrader_tools import NbgraderError
 
     try:
         return args.run(args)
-    except (CohortError, ReleaseError, SandboxError) as err:
+    except (CohortError, NbgraderError, SandboxError) as err:
         print(f"coproduction {args.command}: {err}", file=sys.stderr)
         return 2
 

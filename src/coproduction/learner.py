@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coproduction.modules import Module, course_modules
-from coproduction.release import repo_root
+from coproduction.nbgrader_tools import repo_root
 
 __all__ = ["WORK_FOLDER", "CPD_QUESTIONS", "reflections_file", "reflections_template", "read_reflections",
            "course_root", "exercise_names", "released", "own_copy", "set_up", "start_again", "main"]

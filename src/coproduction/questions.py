@@ -472,7 +472,7 @@ def _without_verdict(message: str) -> str:
 
 def _find_notebook(exercise: str, notebook: str | Path | None) -> Path | None:
     candidates = [Path(notebook)] if notebook else [Path.cwd() / f"{exercise}.ipynb"]
-    from coproduction.release import repo_root
+    from coproduction.nbgrader_tools import repo_root
 
     candidates.append(repo_root() / "exercises" / exercise / f"{exercise}.ipynb")
     return next((p for p in candidates if p.is_file()), None)

@@ -24,8 +24,8 @@ from typing import Callable
 
 from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, StatusRow, Workspace, nbgrader_config,
                                            iter_files, read_roster)
-from coproduction.release import assignments as course_assignments
-from coproduction.release import nbgrader
+from coproduction.nbgrader_tools import assignments as course_assignments
+from coproduction.nbgrader_tools import nbgrader
 
 __all__ = ["create_cohort", "course_version", "generated", "Collected", "collect", "MAX_FILE_BYTES"]
 

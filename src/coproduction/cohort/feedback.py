@@ -37,7 +37,7 @@ from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
 from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_name, part_title
-from coproduction.release import LEAK_MARKERS, secret_lines
+from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
 __all__ = ["render_feedback", "write_feedback", "Pages", "LeakError"]
 

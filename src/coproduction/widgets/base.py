@@ -22,18 +22,15 @@ from typing import Any, Callable, Mapping
 import ipywidgets as widgets
 from IPython.display import HTML
 
+from coproduction.book import STATIC_ENV
 from coproduction.errors import CourseInputError
 
-__all__ = ["Scenario", "message_html", "labelled", "STATIC_ENV", "static_build", "static_note"]
-
-#: Set (to "1") while the web book executes notebooks: live controls would be
-#: dead in a page with no kernel, so explorers return a note instead and no
-#: widget state is stored in the page.
-STATIC_ENV = "COPRODUCTION_STATIC_BUILD"
-
+__all__ = ["Scenario", "message_html", "labelled", "static_build", "static_note"]
 
 def static_build() -> bool:
-    """True while the book is being built."""
+    """True while the book is being built: live controls would be dead in a
+    page with no kernel, so explorers return a note instead and no widget
+    state is stored in the page."""
     return os.environ.get(STATIC_ENV) == "1"
 
 
