@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root lab start-again progress cpd book release lock test test-fast bench clean help
+.PHONY: install browser sandbox sandbox-if-root lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -21,6 +21,7 @@ help:
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
 	@echo "make bench    run the benchmarks"
+	@echo "make bench-tests  time make test and make test-fast (runs every test twice)"
 	@echo "make sandbox  install bubblewrap for sandboxed cohort grading (as root with apt-get)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
@@ -103,6 +104,10 @@ test-fast: install
 
 bench: install browser sandbox
 	$(BIN)/python -m benchmarks
+
+# Times make test and make test-fast, in parallel and in one process (runs the whole suite twice).
+bench-tests: install browser sandbox
+	$(BIN)/python -m benchmarks.suite
 
 clean:
 	rm -rf book/_build .pytest_cache
