@@ -15,7 +15,7 @@ from coproduction.evidence import keeping_it_purple
 from coproduction.investment import Plan, budget
 from coproduction.ladder import placement_of
 from coproduction.power import Meeting, reflection_cell, representation, simulate_meetings
-from coproduction.plotting import OKABE_ITO, PALETTE, FigureError, new_figure, show
+from coproduction.plotting import OKABE_ITO, FigureError, new_figure, show
 
 
 def test_show_refuses_missing_alt_or_caption() -> None:
@@ -26,10 +26,6 @@ def test_show_refuses_missing_alt_or_caption() -> None:
         show(fig, alt="A bar chart of nothing in particular, for the test.", caption=" ")
     with pytest.raises(FigureError, match="title"):
         new_figure("")
-
-
-def test_palette_is_okabe_ito() -> None:
-    assert set(PALETTE) <= set(OKABE_ITO.values())
 
 
 def test_module_figures_have_alt_text_and_captions() -> None:
