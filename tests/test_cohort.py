@@ -8,6 +8,7 @@ learner's status and score follow from what their submission does.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import csv
 import html
@@ -99,15 +100,29 @@ def test_unreadable_notebooks_say_why(tmp_path: Path, content: bytes, status: st
     assert err.value.status == status and words in err.value.message
 
 
-def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in (["--help"], ["cohort", "--help"], ["cohort", "create", "--help"], ["collect", "--help"],
-                    ["autograde", "--help"], ["status", "--help"], ["feedback", "--help"], ["export", "--help"],
-                    ["report", "--help"], ["formgrader", "--help"], ["certificates", "--help"], ["verify", "--help"]):
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str, argparse.ArgumentParser]]:
+    """Every command and subcommand the parser knows, with its one-line summary."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            summaries = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                found += [(path + (name,), summaries.get(name, ""), sub), *_commands(sub, path + (name,))]
+    return found
+
+
+def test_every_command_says_what_it_does_and_what_each_argument_is(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _commands(build_parser())
+    assert len(commands) >= 11
+    for path, summary, sub in commands:
+        assert summary, f"coproduction {' '.join(path)} has no summary in --help"
+        unexplained = [a.dest for a in sub._actions if not a.help and not isinstance(a, argparse._SubParsersAction)]
+        assert not unexplained, f"coproduction {' '.join(path)}: no help for {unexplained}"
         with pytest.raises(SystemExit) as done:
-            build_parser().parse_args(command)
+            build_parser().parse_args([*path, "--help"])
         assert done.value.code == 0
         shown = capsys.readouterr().out
-        assert "usage: coproduction" in shown and len(shown) > 200, command
+        assert f"usage: coproduction {' '.join(path)}" in shown, path
 
 
 def test_cli_errors_are_messages_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

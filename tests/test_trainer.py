@@ -34,7 +34,8 @@ from coproduction.cohort.export import export_grades
 from coproduction.cohort.feedback import write_feedback
 from coproduction.cohort.grade import autograde
 from coproduction.cohort.report import write_report
-from coproduction.cohort.standing import STATUSES, standings
+from coproduction.cohort import standing as standing_module
+from coproduction.cohort.standing import STATUSES, standings, summary
 from coproduction.cohort.workspace import COURSE_ID, Workspace
 
 from .conftest import ROOT
@@ -120,6 +121,31 @@ def test_every_learner_and_assignment_has_one_row_with_the_status_its_learner_ca
         assert status in shown
     assert not re.search(r"\bq\d_(answer|tests)\b", shown), "no internal cell names in a trainer's table"
     assert ".0/" not in shown and "/27.0" not in shown
+
+
+@pytest.mark.slow
+def test_a_large_cohorts_status_is_a_summary_that_agrees_with_every_row(
+        loop: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = standings(loop)
+    found = summary(loop)
+    assert found.learners == len(CAUSES)
+    for assignment in loop.assignments:
+        assert found.counts[assignment] == {s: sum(1 for r in rows if r.assignment == assignment and r.status == s)
+                                            for s in STATUSES}
+    assert found.attention == sorted(((r.learner, r.assignment, r.status, r.detail) for r in rows
+                                      if r.status in {"error", "blank", "needs review"}), key=lambda r: (r[1], r[0]))
+    monkeypatch.setattr(standing_module, "SUMMARY_AFTER", 3)  # this cohort as if it were a large one
+    assert main(["status", str(loop.root)]) == 0
+    shown = capsys.readouterr().out
+    assert "how many learners have each status" in shown and "--all" in shown
+    assert "T05" in shown and "T01" not in shown, "only those to look at are named"
+    assert main(["status", str(loop.root), "--all"]) == 0
+    assert "T01" in capsys.readouterr().out
+    assert main(["status", str(loop.root), "ladder", "--learner", "T03"]) == 0
+    one = capsys.readouterr().out
+    assert "T03" in one and "blank" in one and "T01" not in one and "power" not in one
+    assert main(["status", str(loop.root), "--learner", "T99"]) == 2
+    assert "Not on the roster: T99" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -75,10 +75,20 @@ def _autograde(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from coproduction.cohort.standing import standings, status_table
+    from coproduction.cohort.standing import SUMMARY_AFTER, standings, status_table, summary, summary_table
+    from coproduction.cohort.workspace import CohortError
 
     ws = _workspace(args.workspace)
-    print(status_table(standings(ws, args.assignment or None)))
+    assignments = args.assignment or None
+    if args.learner:
+        unknown = sorted(set(args.learner) - {learner.id for learner in ws.learners()})
+        if unknown:
+            raise CohortError(f"Not on the roster: {', '.join(unknown)}.")
+    rows = len(args.learner or ws.learners()) * len([a for a in ws.assignments if not assignments or a in assignments])
+    if rows > SUMMARY_AFTER and not args.all and not args.learner:
+        print(summary_table(summary(ws, assignments), args.workspace))
+    else:
+        print(status_table(standings(ws, assignments, learners=args.learner)))
     return 0
 
 
@@ -152,6 +162,10 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What every command's WORKSPACE argument is.
+WORKSPACE_HELP = "the cohort's workspace folder (made by `coproduction cohort create`)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coproduction", description="Run a cohort of Co-production in Practice: create, collect, "
@@ -178,12 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      "e.g. postgresql://user@host/gradebook")
 
     sub = command("collect", "file submissions from an LMS zip download or a folder", _collect)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", help="e.g. ladder")
     sub.add_argument("source", help="a zip file or a folder of learners' uploads")
 
     sub = command("autograde", "grade collected submissions in parallel, in a sandbox", _autograde)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", nargs="*", help="assignments to grade (default: all)")
     sub.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
     sub.add_argument("--timeout", type=float, default=60.0,
@@ -197,30 +211,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="grade again even what is already graded")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    sub = command("status", "show each submission's status, score and notes", _status)
-    sub.add_argument("workspace")
-    sub.add_argument("assignment", nargs="*")
+    sub = command("status", "show each submission's status, score and notes (a summary for large cohorts)",
+                  _status)
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
+    sub.add_argument("assignment", nargs="*", help="only these assignments (default: every one)")
+    sub.add_argument("--all", action="store_true",
+                     help="a row per learner and assignment however large the cohort (a summary above 200 rows)")
+    sub.add_argument("--learner", action="append", metavar="ID", help="only this learner's rows (repeatable)")
 
     sub = command("feedback", "write learners' feedback (HTML, never with hidden tests)", _feedback)
-    sub.add_argument("workspace")
-    sub.add_argument("assignment", nargs="*")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
+    sub.add_argument("assignment", nargs="*", help="only these assignments (default: every one)")
 
     sub = command("export", "export grades as CSV: one row per learner", _export)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("--output", help="CSV path (default: reports/grades.csv in the workspace)")
     sub.add_argument("--pseudonymise", action="store_true",
                      help="replace learner ids with stable pseudonyms (a key kept in the workspace)")
 
     sub = command("formgrader", "start nbgrader's Formgrader on the workspace to mark written answers",
                   _formgrader)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("--port", type=int, default=None,
                      help="port to listen on (default: $JUPYTER_PORT, $PORT, else a free one)")
     sub.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: this machine only)")
 
     sub = command("certificates", "write certificates of completion for learners who meet the rule, and say "
                                   "why the others have not yet", _certificates)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("--min-share", type=float, default=60.0, metavar="PERCENT",
                      help="share of the core track's and written answers' points needed (default: 60)")
     sub.add_argument("--allow-unmarked", action="store_true",
@@ -228,11 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--no-pdf", action="store_true", help="HTML certificates only (no Chromium needed)")
 
     sub = command("verify", "check a certificate's verification code against this cohort", _verify)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("code", help="e.g. CIP-ABCD-EFGH-IJKL-MNOP-QRST")
 
     sub = command("report", "write the cohort report (HTML with figures)", _report)
-    sub.add_argument("workspace")
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("--output", help="HTML path (default: reports/cohort-report.html in the workspace)")
     return parser
 

@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from coproduction.questions import is_going_further
 
-__all__ = ["Mark", "read_marks", "part_kind", "KINDS"]
+__all__ = ["Mark", "read_marks", "to_mark", "part_kind", "KINDS"]
 
 #: The three kinds of graded part, in the order tables show them.
 KINDS = ("core", "written", "going further")
@@ -42,6 +42,14 @@ _TOUCHED = " WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL OR needs
 _COMMENTS = """
 SELECT c.notebook_id, bc.name, c.manual_comment FROM comment c JOIN base_cell bc ON bc.id = c.cell_id
 WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
+"""
+
+#: How many answers wait for a trainer, per learner and assignment (one grouped query).
+_TO_MARK = """
+SELECT sa.student_id, a.name, COUNT(*)
+FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id
+JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id
+WHERE g.needs_manual_grade GROUP BY sa.student_id, a.name
 """
 
 
@@ -136,3 +144,10 @@ def read_marks(db_url: str, assignments: Iterable[str] | None = None, touched: b
             marks.append(Mark(notebooks[notebook_id], assignment, part, cell_type, auto, manual, extra, maximum,
                               bool(needs), remarks.get((notebook_id, part), "")))
     return marks
+
+
+def to_mark(db_url: str) -> dict[tuple[str, str], int]:
+    """How many answers wait for a trainer's mark, by (learner, assignment);
+    submissions with none are left out."""
+    (rows,) = _query(db_url, [_TO_MARK])
+    return {(learner, assignment): count for learner, assignment, count in rows}

@@ -13,10 +13,14 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from coproduction.cohort.marks import KINDS, Mark, read_marks
+from coproduction.cohort.marks import KINDS, Mark, read_marks, to_mark
 from coproduction.cohort.workspace import StatusRow, Workspace
 
-__all__ = ["Standing", "STATUSES", "ERRORS", "standings", "status_table", "number"]
+__all__ = ["Standing", "STATUSES", "ERRORS", "standings", "status_table", "number", "Summary", "summary",
+           "summary_table", "SUMMARY_AFTER"]
+
+#: Above this many rows, ``coproduction status`` shows a summary unless asked for every row.
+SUMMARY_AFTER = 200
 
 #: Every status a learner's assignment can have, in the order a trainer meets them.
 STATUSES = ("not collected yet", "not submitted", "waiting to grade", "error", "blank", "needs review",
@@ -71,18 +75,19 @@ class Standing:
         return self.scores.get(kind)
 
 
-def _status(row: StatusRow | None, collected: bool, to_mark: int) -> tuple[str, str]:
-    if row is None:
+def _status(raw: str | None, detail: str, collected: bool, to_mark: int) -> tuple[str, str]:
+    """The status a trainer sees, and its detail, from what the grader recorded
+    (``raw``; None if nothing was) and how many answers wait for a mark."""
+    if raw is None:
         return ("not submitted", "") if collected else ("not collected yet", "")
-    raw = row.status
     if raw in {"not submitted", "missing"}:
-        return "not submitted", row.detail
+        return "not submitted", detail
     if raw == "collected":
         return "waiting to grade", ""
     if raw in ERRORS:
-        return "error", f"{raw}: {row.detail}"
+        return "error", f"{raw}: {detail}"
     if raw in {"blank", "needs review"}:
-        return raw, row.detail
+        return raw, detail
     return ("autograded", f"{to_mark} written answer(s) to mark") if to_mark else ("fully marked", "")
 
 
@@ -98,7 +103,7 @@ def _autograded(marks: Iterable[Mark]) -> dict[tuple[str, str], dict[str, list[f
 
 
 def standings(ws: Workspace, assignments: Iterable[str] | None = None,
-              marks: list[Mark] | None = None) -> list[Standing]:
+              marks: list[Mark] | None = None, learners: Iterable[str] | None = None) -> list[Standing]:
     """Every roster learner's standing on every assignment (or those named),
     in roster order within each assignment.
 
@@ -107,7 +112,7 @@ def standings(ws: Workspace, assignments: Iterable[str] | None = None,
     autograder's where there are any, as nbgrader counts them. Only the parts
     a trainer touched or must still mark are read from the gradebook (all of
     them if ``marks`` are given, or for a workspace graded before points were
-    recorded by kind)."""
+    recorded by kind). ``learners`` limits the rows to those roster ids."""
     wanted = [a for a in ws.assignments if not assignments or a in set(assignments)]
     rows = {(r.learner, r.assignment): r for r in ws.statuses(wanted)}
     collected = {assignment for _, assignment in rows}
@@ -121,10 +126,13 @@ def standings(ws: Workspace, assignments: Iterable[str] | None = None,
     for mark in marks:
         if mark.touched:
             touched.setdefault((mark.learner, mark.assignment), []).append(mark)
-    learners = ws.learners()
+    roster = ws.learners()
+    if learners is not None:
+        chosen = set(learners)
+        roster = [learner for learner in roster if learner.id in chosen]
     result = []
     for assignment in wanted:
-        for learner in learners:
+        for learner in roster:
             key = (learner.id, assignment)
             row = rows.get(key)
             points = recorded.get(key, {})
@@ -134,7 +142,8 @@ def standings(ws: Workspace, assignments: Iterable[str] | None = None,
                 scored, maximum = scores.get(mark.kind, (0.0, 0.0))
                 scores[mark.kind] = (scored - (mark.auto_score or 0.0) + mark.score, maximum)
                 to_mark += not mark.marked
-            status, detail = _status(row, assignment in collected, to_mark)
+            status, detail = _status(row.status if row else None, row.detail if row else "",
+                                     assignment in collected, to_mark)
             if status in {"not submitted", "not collected yet", "waiting to grade"}:
                 scores = {}
             result.append(Standing(learner.id, assignment, status, detail, list(row.notes) if row else [], scores,
@@ -164,4 +173,57 @@ def status_table(rows: Iterable[Standing]) -> str:
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     lines.append("")
     lines.append("In all: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".")
+    return "\n".join(lines)
+
+
+@dataclass
+class Summary:
+    """How many roster learners have each status on each assignment, and the
+    submissions that need a trainer to look (errors, blanks, needs review)."""
+
+    learners: int
+    counts: dict[str, dict[str, int]]  # assignment -> status -> learners
+    attention: list[tuple[str, str, str, str]]  # (learner, assignment, status, detail)
+
+
+def summary(ws: Workspace, assignments: Iterable[str] | None = None) -> Summary:
+    """Counts of every status, read without building a row per learner (a
+    cohort of thousands answers at once), by the same rules as :func:`standings`."""
+    wanted = [a for a in ws.assignments if not assignments or a in set(assignments)]
+    roster = {learner.id for learner in ws.learners()}
+    waiting = to_mark(ws.db_url)
+    counts: dict[str, dict[str, int]] = {a: dict.fromkeys(STATUSES, 0) for a in wanted}
+    attention = []
+    recorded: dict[str, int] = dict.fromkeys(wanted, 0)
+    for learner, assignment, raw, detail in ws.raw_statuses(wanted):
+        if learner not in roster:
+            continue
+        status, said = _status(raw, detail, True, waiting.get((learner, assignment), 0))
+        counts[assignment][status] += 1
+        recorded[assignment] += 1
+        if status in {"error", "blank", "needs review"}:
+            attention.append((learner, assignment, status, said))
+    for assignment in wanted:
+        status = _status(None, "", recorded[assignment] > 0, 0)[0]
+        counts[assignment][status] += len(roster) - recorded[assignment]
+    return Summary(len(roster), counts, sorted(attention, key=lambda r: (r[1], r[0])))
+
+
+def summary_table(found: Summary, workspace: str, shown: int = 20) -> str:
+    """The summary as plain text: a line per assignment, then who needs a look."""
+    used = [s for s in STATUSES if any(by[s] for by in found.counts.values())]
+    width = max([len("assignment"), *map(len, found.counts)])
+    lines = [f"{found.learners} learners, {len(found.counts)} assignment(s): how many learners have each status.",
+             f"Every row: coproduction status {workspace} --all; one learner: --learner ID.", "",
+             f"{'assignment':<{width}}  " + "  ".join(used)]
+    for assignment, by in found.counts.items():
+        lines.append(f"{assignment:<{width}}  " + "  ".join(f"{by[s]:>{len(s)}}" for s in used))
+    totals = {s: sum(by[s] for by in found.counts.values()) for s in STATUSES}
+    lines += ["", "In all: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n) + "."]
+    if found.attention:
+        lines += ["", f"To look at ({len(found.attention)}):"]
+        lines += [f"  {learner:<14} {assignment:<12} {status:<13} {detail}"
+                  for learner, assignment, status, detail in found.attention[:shown]]
+        if len(found.attention) > shown:
+            lines.append(f"  ... and {len(found.attention) - shown} more (--all shows every row).")
     return "\n".join(lines)

@@ -64,18 +64,19 @@ def read_roster(path: Path) -> list[Learner]:
         raise CohortError(f"The roster {path} does not exist.") from None
     except UnicodeDecodeError as err:
         raise CohortError(f"The roster {path} is not UTF-8 text (byte {err.start}); save it as CSV UTF-8.") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header  # " id" in a hand-made file still counts as the id column
-    rows = list(reader)
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]  # " id" in a hand-made file still counts as the id column
     if "id" not in header:
         raise CohortError(f"The roster {path} needs an 'id' column (found: {', '.join(header) or 'nothing'}).")
     unknown = [h for h in header if h not in ROSTER_COLUMNS]
     problems: list[str] = [f"unknown column {h!r} (allowed: {', '.join(ROSTER_COLUMNS)})" for h in unknown]
     learners: list[Learner] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        ident = (row.get("id") or "").strip()
+    where = [header.index(c) if c in header else None for c in ROSTER_COLUMNS]
+    for number, row in enumerate(reader, start=2):  # row 1 is the header
+        if not row:
+            continue  # a blank line
+        ident, *names = (row[i].strip() if i is not None and i < len(row) else "" for i in where)
         if not ident:
             problems.append(f"row {number}: the id is empty")
             continue
@@ -88,7 +89,7 @@ def read_roster(path: Path) -> list[Learner]:
             problems.append(f"row {number}: id {ident!r} duplicates row {seen[key]}")
             continue
         seen[key] = number
-        learners.append(Learner(ident, *((row.get(c) or "").strip() for c in ROSTER_COLUMNS[1:])))
+        learners.append(Learner(ident, *names))
     if not learners and not problems:
         problems.append("there are no learners in it")
     if problems:
@@ -140,6 +141,7 @@ class Workspace:
         self.config = json.loads(config.read_text(encoding="utf-8"))
         self.course = Path(self.config["course"])
         self.db_url: str = self.config["db_url"]
+        self._roster: list[Learner] | None = None
         self._status = sqlite3.connect(self.root / "status.db")
         self._status.execute(_SCHEMA)
         columns = {row[1] for row in self._status.execute("PRAGMA table_info(submissions)")}
@@ -170,7 +172,10 @@ class Workspace:
         return list(self.config["assignments"])
 
     def learners(self) -> list[Learner]:
-        return read_roster(self.root / "roster.csv")
+        """The roster, read once per command."""
+        if self._roster is None:
+            self._roster = read_roster(self.root / "roster.csv")
+        return list(self._roster)
 
     @property
     def pseudonym_key(self) -> str:
@@ -203,6 +208,13 @@ class Workspace:
         wanted = set(assignments) if assignments else None
         return [self._row(r) for r in self._status.execute(
             f"SELECT {_COLUMNS} FROM submissions ORDER BY assignment, learner") if wanted is None or r[1] in wanted]
+
+    def raw_statuses(self, assignments: Iterable[str] | None = None) -> list[tuple[str, str, str, str]]:
+        """Each recorded submission's learner, assignment, status and detail,
+        as plain tuples (what a summary of a large cohort needs, read quickly)."""
+        wanted = set(assignments) if assignments else None
+        return [r for r in self._status.execute("SELECT learner, assignment, status, detail FROM submissions")
+                if wanted is None or r[1] in wanted]
 
     @staticmethod
     def _row(values: tuple) -> StatusRow:
