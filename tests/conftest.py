@@ -67,13 +67,17 @@ def _build_book(folder: Path) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if any("site" in getattr(item, "fixturenames", ()) for item in items):
-        # Start the book now, so no test waits for the whole build.
-        threading.Thread(target=lambda: _quietly(made_once, "book", _build_book), daemon=True).start()
     for item in items:  # tests sharing a module-scoped fixture run on one worker
         group = _module_fixture_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the book as soon as the tests to run are known, if one reads it,
+    so that no test waits for the whole build."""
+    if any("site" in getattr(item, "fixturenames", ()) for item in session.items):
+        threading.Thread(target=lambda: _quietly(made_once, "book", _build_book), daemon=True).start()
 
 
 def _quietly(function: Callable[..., object], *args: object) -> None:

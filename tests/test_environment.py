@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -85,6 +86,7 @@ def _lab_banner(env: dict[str, str]) -> str:
     return run.stdout
 
 
+@pytest.mark.slow  # starts JupyterLab
 def test_make_lab_names_the_port_jupyter_really_takes() -> None:
     """JUPYTER_PORT wins over PORT; a busy port is named and the next free one is the one announced."""
     import socket

@@ -27,6 +27,8 @@ from coproduction.cohort.sandbox import available
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "coproduction"
+pytestmark = pytest.mark.slow  # each attack starts sandboxed grading workers
+
 needs_sandbox = pytest.mark.skipif(not available(), reason="bubblewrap cannot run here (apt-get install bubblewrap)")
 
 

@@ -126,6 +126,7 @@ def test_apply_results_fails_what_did_not_run_or_failed_its_further_checks() -> 
     assert notes == ["an error in the answer to Part 1"]
 
 
+@pytest.mark.slow  # needs nbgrader's generated gradebook (made once per course version)
 def test_save_grades_scores_each_part_from_its_outputs(tmp_path: Path, release: Path) -> None:
     """On a copy of the run's gradebook, the ladder exercise: every check that
     ran without an error earns its points, a failed one none, written answers wait."""
@@ -147,11 +148,12 @@ def test_save_grades_scores_each_part_from_its_outputs(tmp_path: Path, release: 
         apply_results(prepared, Outcome("finished", results=results,
                                         hidden={i: _ran(i) for i in results if i != first_test}))
         score, maximum, kinds = save_grades(gb, prepared, "L01", "ladder", None)
-        grades = {g.name: g for g in gb.find_submission_notebook("ladder", "ladder", "L01").grades}
-    points = {name: g.max_score for name, g in grades.items()}
-    assert grades["q1_tests"].auto_score == 0
-    written = [n for n, g in grades.items() if g.cell_type == "markdown"]
-    assert written and all(grades[n].needs_manual_grade for n in written)
-    assert score == sum(points[n] for n, g in grades.items() if g.cell_type == "code" and n != "q1_tests")
+        grades = {g.name: (g.auto_score, g.max_score, g.cell_type, g.needs_manual_grade)
+                  for g in gb.find_submission_notebook("ladder", "ladder", "L01").grades}
+    points = {name: g[1] for name, g in grades.items()}
+    assert grades["q1_tests"][0] == 0
+    written = [n for n, g in grades.items() if g[2] == "markdown"]
+    assert written and all(grades[n][3] for n in written)
+    assert score == sum(points[n] for n, g in grades.items() if g[2] == "code" and n != "q1_tests")
     assert maximum == sum(points.values())
     assert kinds["core"][1] == sum(points[n] for n in grades if n.startswith("q") and n.endswith("_tests"))

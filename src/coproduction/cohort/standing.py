@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from coproduction.cohort.marks import KINDS, Mark, read_marks, to_mark
-from coproduction.cohort.workspace import StatusRow, Workspace
+from coproduction.cohort.workspace import Workspace
 
 __all__ = ["Standing", "STATUSES", "ERRORS", "standings", "status_table", "number", "Summary", "summary",
            "summary_table", "SUMMARY_AFTER"]
