@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -157,3 +158,29 @@ def test_save_grades_scores_each_part_from_its_outputs(tmp_path: Path, release: 
     assert score == sum(points[n] for n, g in grades.items() if g[2] == "code" and n != "q1_tests")
     assert maximum == sum(points.values())
     assert kinds["core"][1] == sum(points[n] for n in grades if n.startswith("q") and n.endswith("_tests"))
+
+
+def test_every_message_of_the_protocol_reads_back_as_sent() -> None:
+    from coproduction.cohort.protocol import CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, StartJob, StopJob, read
+
+    for sent in (StartJob("L01/ladder", 20_000), StopJob("L01/ladder"), InterruptJob("L01/ladder"), Ready(42),
+                 JobEnded("L01/ladder", None, 9, "", True), RunCell(3, "x = 1", "f00d", True), Exit(),
+                 CellRan(3, "f00d", 7, [{"output_type": "stream", "name": "stdout", "text": "hi"}], False, ["print"])):
+        wire = json.loads(json.dumps(sent.message()))
+        assert read(wire, type(sent)) == sent
+
+
+@pytest.mark.parametrize("wire", [
+    {"ran": 3, "nonce": "f00d", "count": True, "outputs": [], "failed": False},  # a bool where a count belongs
+    {"ran": 3, "nonce": "f00d", "count": 1, "outputs": ["text"], "failed": False},  # an output that is no object
+    {"ran": 3, "nonce": "f00d", "count": 1, "outputs": [], "failed": "no"},
+    {"ran": "3", "nonce": "f00d", "count": 1, "outputs": [], "failed": False},
+    {"end": "L01/ladder"},  # a job's end without how it ended
+    {"ready": 1},  # a message of another kind
+])
+def test_a_message_of_the_wrong_shape_is_refused_with_a_reason(wire: dict) -> None:
+    from coproduction.cohort.channel import ProtocolError
+    from coproduction.cohort.protocol import CellRan, read
+
+    with pytest.raises(ProtocolError, match="the notebook's process sent"):
+        read(wire, CellRan, where="the notebook's process")

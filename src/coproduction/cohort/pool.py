@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from coproduction.cohort.channel import LineReader, ProtocolError, encode, receive_control, send_control
+from coproduction.cohort.protocol import (CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, StartJob, StopJob,
+                                          read)
 from coproduction.cohort.sandbox import Cgroup, Sandbox, worker_command
 
 __all__ = ["Step", "Outcome", "Pool", "WorkerStartError"]
@@ -176,7 +178,7 @@ class Pool:
         limit = 8 * self.max_output + 65536 * 4  # an answer's JSON: escapes and base64 figures included
         job = _Job(key, steps, host_end, LineReader(limit, "the notebook's process"), now, now + self.total)
         try:
-            send_control(worker.control, {"job": str(key), "max_output": self.max_output}, [child_end.fileno()])
+            send_control(worker.control, StartJob(str(key), self.max_output).message(), [child_end.fileno()])
         except OSError:
             child_end.close()
             host_end.close()
@@ -192,14 +194,14 @@ class Pool:
     def _next_step(self, worker: _Worker, job: _Job) -> None:
         job.position += 1
         if job.position >= len(job.steps):
-            self._send(worker, job, {"exit": True})
+            self._send(worker, job, Exit().message())
             job.deadline = 0.0
             return
         step = job.steps[job.position]
         job.interrupting = False
         job.nonce = secrets.token_hex(8)
         job.deadline = min(time.monotonic() + self.timeout, job.total_deadline)
-        self._send(worker, job, {"run": step.index, "source": step.source, "nonce": job.nonce, "restore": step.hidden})
+        self._send(worker, job, RunCell(step.index, step.source, job.nonce, step.hidden).message())
 
     def _send(self, worker: _Worker, job: _Job, message: dict[str, Any]) -> None:
         try:
@@ -224,18 +226,14 @@ class Pool:
         if job.position >= len(job.steps) or job.position < 0:
             raise ProtocolError("the notebook's process answered after its last cell")
         step = job.steps[job.position]
-        if message.get("ran") != step.index or message.get("nonce") != job.nonce:
+        if message.get(CellRan.TAG) != step.index or message.get("nonce") != job.nonce:
             raise ProtocolError(f"the notebook's process answered for a cell it was not running "
-                                f"({str(message.get('ran'))[:20]!r} while cell {step.index + 1} ran)")
-        outputs, count = message.get("outputs"), message.get("count")
-        if (not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs)
-                or not isinstance(count, int) or not isinstance(message.get("failed"), bool)):
-            raise ProtocolError("the notebook's process sent an answer of the wrong shape")
-        tampered = message.get("tampered") or []
-        if isinstance(tampered, list):
-            job.outcome.tampered += [str(t)[:120] for t in tampered]
-        record = {"index": step.index, "execution_count": count, "outputs": outputs,
-                  "failed": message["failed"]}
+                                f"({str(message.get(CellRan.TAG))[:20]!r} while cell {step.index + 1} ran)")
+        answer = read(message, CellRan, where="the notebook's process")
+        assert isinstance(answer, CellRan)
+        job.outcome.tampered += answer.tampered
+        record = {"index": step.index, "execution_count": answer.count, "outputs": answer.outputs,
+                  "failed": answer.failed}
         (job.outcome.hidden if step.hidden else job.outcome.results)[step.index] = record
         self._next_step(worker, job)
 
@@ -246,33 +244,33 @@ class Pool:
         if not job.stopping:
             job.stopping = time.monotonic()
             try:
-                send_control(worker.control, {"stop": str(job.key)})
+                send_control(worker.control, StopJob(str(job.key)).message())
             except OSError:
                 self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
 
-    def _end(self, worker: _Worker, message: dict[str, Any]) -> None:
+    def _end(self, worker: _Worker, ended: JobEnded) -> None:
         """The worker reports that a job's processes are all gone."""
         job = worker.job
-        if job is None or message.get("end") != str(job.key):
+        if job is None or ended.job != str(job.key):
             raise ProtocolError("the grading worker reported the end of a job it was not running")
         self._close_channel(job)
         outcome = job.outcome
-        reason, signum, code = str(message.get("reason", "")), message.get("signal"), message.get("exit")
         complete = len(outcome.results) + len(outcome.hidden) == len(job.steps)
-        if outcome.end == "finished" and reason and reason != "stopped":
-            outcome.end, outcome.detail = "crashed", f"stopped: {reason}"
+        if outcome.end == "finished" and ended.reason and ended.reason != "stopped":
+            outcome.end, outcome.detail = "crashed", f"stopped: {ended.reason}"
         elif outcome.end == "finished" and not complete:
             outcome.end = "crashed"
-            if isinstance(signum, int) and signum:
+            if ended.signal:
                 import signal as signals
 
+                signum = ended.signal
                 name = signals.Signals(signum).name if signum in signals.Signals._value2member_map_ else "?"
                 outcome.detail = f"the Python process was killed by signal {signum} ({name})"
             else:
-                outcome.detail = f"the Python process exited early (code {code})"
+                outcome.detail = f"the Python process exited early (code {ended.exit})"
         worker.job = None
         self._finish(job)
-        if not message.get("clean", True):  # the worker is restarting to get a clean scratch folder
+        if not ended.clean:  # the worker is restarting to get a clean scratch folder
             self._replace(worker, "crashed", "")
 
     def _finish(self, job: _Job) -> None:
@@ -334,15 +332,16 @@ class Pool:
             os.close(fd)
         if message is None:
             self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
-        elif "ready" in message and not worker.ready:
-            worker.ready = True
-        elif "end" in message:
-            try:
-                self._end(worker, message)
-            except ProtocolError as err:
-                self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
-        else:
-            self._replace(worker, "crashed", "the grading worker sent a message out of turn")
+            return
+        try:
+            said = read(message, *((JobEnded,) if worker.ready else (Ready,)), where="the grading worker")
+            if isinstance(said, Ready):
+                worker.ready = True
+            else:
+                assert isinstance(said, JobEnded)
+                self._end(worker, said)
+        except ProtocolError as err:
+            self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
 
     def _on_job(self, worker: _Worker, job: _Job) -> None:
         try:
@@ -385,7 +384,7 @@ class Pool:
                     job.outcome.interrupted.append(job.steps[job.position].index)
                     job.deadline = min(now + INTERRUPT_GRACE, job.total_deadline)
                     try:
-                        send_control(worker.control, {"interrupt": str(job.key)})
+                        send_control(worker.control, InterruptJob(str(job.key)).message())
                     except OSError:
                         self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
             elif not worker.ready and now > worker.started + START_GRACE:

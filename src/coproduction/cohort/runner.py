@@ -31,6 +31,8 @@ import socket
 import sys
 from typing import Any
 
+from coproduction.cohort.protocol import CellRan, Exit, RunCell, read
+
 __all__ = ["make_shell", "serve", "Recorder"]
 
 # Bound now, before any learner code runs: the runner keeps using these even
@@ -219,18 +221,18 @@ def serve(shell: Any, channel: socket.socket, max_output: int) -> None:
     reported: set[str] = set()
     count = 0
     for line in reader:
-        order = _loads(line)
-        if "run" not in order:
+        order = read(_loads(line), RunCell, Exit, where="the host")
+        if not isinstance(order, RunCell):
             break
         count += 1
-        if order.get("restore"):  # the further checks run with Python's own builtins, whatever the answers rebound
+        if order.restore:  # the further checks run with Python's own builtins, whatever the answers rebound
             table = vars(builtins)
             for name in [n for n in table if n not in pristine and not n.startswith("_")]:
                 del table[name]
             table.update(pristine)
         RECORDER.start()
         shell.execution_count = count
-        result = shell.run_cell(order["source"], store_history=True)
+        result = shell.run_cell(order.source, store_history=True)
         error = result.error_before_exec or result.error_in_exec
         outputs = RECORDER.finish()
         if error is not None and not any(o["output_type"] == "error" for o in outputs):
@@ -239,8 +241,7 @@ def serve(shell: Any, channel: socket.socket, max_output: int) -> None:
                             "traceback": []})
         tampered = [name for name in changed(shell, before) if name not in reported]
         reported.update(tampered)
-        reply = {"ran": order["run"], "nonce": order["nonce"], "count": count, "outputs": outputs,
-                 "failed": error is not None, "tampered": tampered}
+        reply = CellRan(order.index, order.nonce, count, outputs, error is not None, tampered).message()
         send(_dumps(reply, default=str).encode("utf-8") + b"\n")
 
 

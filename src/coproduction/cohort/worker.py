@@ -2,12 +2,11 @@
 forks a fresh process for each learner's notebook and watches over it.
 
 One worker runs per core, usually inside the sandbox. Its only channel is a
-control socket to the host (``--control FD``, a Unix ``SOCK_SEQPACKET``):
-
-* host to worker: ``{"job": id, "max_output": n}`` carrying the job's own
-  channel as a descriptor, and ``{"stop": id}`` to end a job early;
-* worker to host: ``{"ready": pid}`` once, and ``{"end": id, "exit": code,
-  "signal": n, "reason": text}`` after each job.
+control socket to the host (``--control FD``, a Unix ``SOCK_SEQPACKET``),
+on which it takes :class:`~coproduction.cohort.protocol.StartJob` (with the
+job's own channel as a descriptor), ``StopJob`` and ``InterruptJob``, and
+sends ``Ready`` once and ``JobEnded`` after each job (all in
+:mod:`coproduction.cohort.protocol`).
 
 The worker never sees a learner's cells: the host sends them straight to the
 learner's process over the job's channel, so nothing of one learner's work
@@ -45,6 +44,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from coproduction.cohort.channel import ProtocolError, receive_control, send_control  # noqa: E402
 from coproduction.cohort.process import not_dumpable, subreaper  # noqa: E402
+from coproduction.cohort.protocol import InterruptJob, JobEnded, Ready, StartJob, StopJob, read  # noqa: E402
 from coproduction.modules import topics  # noqa: E402
 
 __all__ = ["PRELOAD", "preload", "Limits", "LIMITS", "main"]
@@ -221,8 +221,8 @@ def _empty(folder: Path) -> bool:
     return not any(folder.iterdir())
 
 
-def run_job(shell: object, control: socket.socket, job: dict, channel_fd: int, workdir: Path,
-            wipe: list[Path], sandboxed: bool) -> dict:
+def run_job(shell: object, control: socket.socket, job: StartJob, channel_fd: int, workdir: Path,
+            wipe: list[Path], sandboxed: bool) -> JobEnded:
     """Fork the learner's process for one job and watch it to the end."""
     from coproduction.cohort import runner
 
@@ -232,7 +232,7 @@ def run_job(shell: object, control: socket.socket, job: dict, channel_fd: int, w
         limits[resource.RLIMIT_NPROC] = LIMITS.processes
     pid = os.fork()
     if pid == 0:
-        runner.start_child(shell, channel_fd, int(job.get("max_output", 20_000)), str(workdir), limits)
+        runner.start_child(shell, channel_fd, job.max_output, str(workdir), limits)
     os.close(channel_fd)
     reason = ""
     ended = None
@@ -246,17 +246,18 @@ def run_job(shell: object, control: socket.socket, job: dict, channel_fd: int, w
             if control in ready:
                 try:
                     message, fds = receive_control(control, "the host")
+                    order = read(message, StopJob, InterruptJob, where="the host") if message is not None else None
                 except ProtocolError:
-                    message, fds = {}, []
+                    message, fds, order = {}, [], None
                 for fd in fds:
                     os.close(fd)
                 if message is None:  # the host has gone: end everything
                     _kill_all(pid, sandboxed)
                     sys.exit(0)
-                if message.get("stop") == job["job"]:
+                if isinstance(order, StopJob) and order.job == job.job:
                     reason = "stopped"
                     break
-                if message.get("interrupt") == job["job"]:
+                if isinstance(order, InterruptJob) and order.job == job.job:
                     os.kill(pid, signal.SIGINT)
             processes = _job_processes(sandboxed)
             if len(processes) > LIMITS.processes:  # where no control group or RLIMIT_NPROC caps them (root)
@@ -273,8 +274,7 @@ def run_job(shell: object, control: socket.socket, job: dict, channel_fd: int, w
         ended = status if status is not None else 0
     clean = all(_empty(folder) for folder in (workdir, *wipe))
     signum = os.WTERMSIG(ended) if os.WIFSIGNALED(ended) else 0
-    return {"end": job["job"], "exit": os.waitstatus_to_exitcode(ended) if not signum else None,
-            "signal": signum, "reason": reason, "clean": clean}
+    return JobEnded(job.job, os.waitstatus_to_exitcode(ended) if not signum else None, signum, reason, clean)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
 
     shell = make_shell()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the host decides when to stop
-    send_control(control, {"ready": os.getpid()})
+    send_control(control, Ready(os.getpid()).message())
     while True:
         try:
             message, fds = receive_control(control, "the host")
@@ -304,13 +304,17 @@ def main(argv: list[str] | None = None) -> None:
             continue
         if message is None:
             return
-        if "job" not in message or len(fds) != 1:
+        try:
+            job = read(message, StartJob, where="the host")
+        except ProtocolError:
+            job = None
+        if not isinstance(job, StartJob) or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
             continue
-        result = run_job(shell, control, message, fds[0], args.workdir, args.wipe, args.sandboxed)
-        send_control(control, result)
-        if not result["clean"]:  # something the learner left could not be removed: start afresh
+        result = run_job(shell, control, job, fds[0], args.workdir, args.wipe, args.sandboxed)
+        send_control(control, result.message())
+        if not result.clean:  # something the learner left could not be removed: start afresh
             return
 
 
