@@ -26,7 +26,7 @@ from nbgrader.api import Gradebook
 
 from benchmarks.timing import Result
 from coproduction.cohort.collect import collect, create_cohort
-from coproduction.cohort.grade import autograde
+from coproduction.cohort.grade import Settings, autograde
 from coproduction.nbgrader_tools import nbgrader
 from tests.conftest import copy_course
 from tests.submissions import cohort as synthetic
@@ -67,7 +67,7 @@ def _pipeline_scores(base: Path, cohort: synthetic.Cohort, submissions: list[syn
                 path.write_bytes(s.content)
         collect(ws, name, inbox)
     start = time.perf_counter()
-    rows = autograde(ws, workers=os.cpu_count(), sandbox=sandbox, progress=None, log=lambda _: None)
+    rows = autograde(ws, settings=Settings(workers=os.cpu_count(), sandbox=sandbox), progress=None, log=lambda _: None)
     seconds = time.perf_counter() - start
     scores = {(r.learner, r.assignment): r.score for r in rows}
     per_job = [r.seconds for r in rows if r.seconds]

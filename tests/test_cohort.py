@@ -35,7 +35,8 @@ from coproduction.cohort.collect import collect, create_cohort
 from coproduction.cohort.export import COLUMNS as EXPORT_COLUMNS
 from coproduction.cohort.export import export_grades, pseudonym
 from coproduction.cohort.feedback import write_feedback
-from coproduction.cohort.grade import Unreadable, autograde, read_notebook
+from coproduction.cohort.grade import Settings, autograde
+from coproduction.cohort.prepare import Unreadable, read_notebook
 from coproduction.cohort.pool import INTERRUPT_GRACE
 from coproduction.cohort.report import write_report
 from coproduction.cohort.sandbox import available
@@ -48,6 +49,7 @@ from .submissions import questions as synthetic_questions
 from .submissions import wrong_message, wrong_options
 
 TIMEOUT = 8.0
+SANDBOXED = Settings(workers=2, timeout=TIMEOUT, sandbox="required")
 
 
 # Fast checks -------------------------------------------------------------------------------------
@@ -181,7 +183,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory):
         collected[name] = collect(ws, name, archive)
     log: list[str] = []
     started = time.monotonic()
-    rows = autograde(ws, workers=2, timeout=TIMEOUT, sandbox="required", log=log.append)
+    rows = autograde(ws, settings=SANDBOXED, log=log.append)
     seconds = time.monotonic() - started
     yield {"ws": ws, "built": built, "rows": rows, "collected": collected, "listener": listener, "token": token,
            "log": log, "seconds": seconds}
@@ -432,10 +434,10 @@ def test_report_and_export(cohort, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort) -> None:
     ws: Workspace = cohort["ws"]
-    assert autograde(ws, workers=2, timeout=TIMEOUT, sandbox="required", log=lambda _: None) == []
+    assert autograde(ws, settings=SANDBOXED, log=lambda _: None) == []
     before = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(["practice"])
               if r.status != "not submitted"}
-    again = autograde(ws, ["practice"], workers=2, timeout=TIMEOUT, sandbox="required", force=True)
+    again = autograde(ws, ["practice"], Settings(workers=2, timeout=TIMEOUT, sandbox="required", force=True))
     assert {(r.learner, r.assignment): (r.status, r.score) for r in again} == before
 
 
@@ -474,6 +476,6 @@ def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) ->
         assert all(final[key] == value for key, value in kept.items()), "a recorded grade changed"
     left = len(pending) - _graded_since(ws, names, pending)
     assert left > 0, "the interruptions came too late to leave work"
-    rest = autograde(ws, names, workers=2, timeout=TIMEOUT, sandbox="required")
+    rest = autograde(ws, names, SANDBOXED)
     assert len(rest) == left
     assert {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)} == final

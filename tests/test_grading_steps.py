@@ -13,8 +13,8 @@ import pytest
 from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook
 
-from coproduction.cohort.grade import (FURTHER_CHECK, NOT_RUN, SourceCell, SourceNotebook, Unreadable, apply_results,
-                                       plan, prepare, save_grades)
+from coproduction.cohort.prepare import SourceCell, SourceNotebook, Unreadable, load_source, plan, prepare
+from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN, apply_results, save_grades
 from coproduction.cohort.pool import Outcome
 
 from .conftest import ROOT
@@ -137,8 +137,6 @@ def test_save_grades_scores_each_part_from_its_outputs(tmp_path: Path, release: 
 
     nb = fill(assignment.release, assignment.learners["solution"].answers(), assignment.written)
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
-        from coproduction.cohort.grade import load_source
-
         source = load_source(gb, "ladder", ROOT / "solutions" / "ladder" / "ladder.ipynb", assignment.release)
         prepared = prepare(nb, source, "L01", "d")
         results = {i: _ran(i) for i, c in enumerate(prepared.nb.cells) if c.cell_type == "code"}

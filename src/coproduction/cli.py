@@ -62,13 +62,13 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _autograde(args: argparse.Namespace) -> int:
-    from coproduction.cohort.grade import autograde
+    from coproduction.cohort.grade import Settings, autograde
     from coproduction.cohort.standing import standings, status_table
 
     ws = _workspace(args.workspace)
-    rows = autograde(ws, args.assignment or None, workers=args.workers, timeout=args.timeout,
-                     total_timeout=args.total_timeout, max_output=args.max_output, sandbox=args.sandbox,
-                     force=args.force, progress=None if args.quiet else sys.stderr)
+    settings = Settings(workers=args.workers, timeout=args.timeout, total_timeout=args.total_timeout,
+                        max_output=args.max_output, sandbox=args.sandbox, force=args.force)
+    rows = autograde(ws, args.assignment or None, settings, progress=None if args.quiet else sys.stderr)
     if rows:
         print(status_table(standings(ws, sorted({r.assignment for r in rows}))))
     return 0

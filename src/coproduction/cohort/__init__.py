@@ -13,4 +13,17 @@ code that reaches into the grader is marked for review
 (:mod:`coproduction.cohort.review`). The gradebook
 is nbgrader's own, so nbgrader's commands (Formgrader above all) work on the
 workspace as on any nbgrader course.
+
+The files, in the order a trainer meets them::
+
+    workspace     the workspace on disk: roster, settings, status records
+    collect       cohort create, and filing an LMS download by learner
+    grade         autograde: queue the submissions, record each status
+      prepare       read a submission, put back what a learner may not change
+      pool          the workers, driven cell by cell    -> protocol, channel
+      worker        (in the sandbox) forks a process per learner -> runner
+      scoring       outputs into the notebook, scores into the gradebook
+      progressbar   the run's progress
+    marks, standing  every mark and status, read straight from the gradebook
+    feedback, report, export, certificates, formgrader   what comes after
 """

@@ -32,7 +32,7 @@ import nbformat
 from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
-from coproduction.cohort.grade import FURTHER_CHECK, NOT_RUN
+from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
