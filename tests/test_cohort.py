@@ -479,3 +479,29 @@ def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) ->
     rest = autograde(ws, names, SANDBOXED)
     assert len(rest) == left
     assert {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)} == final
+
+
+@pytest.mark.slow
+def test_the_whole_pipeline_runs_without_the_sandbox_and_says_so(tmp_path: Path) -> None:
+    """Where bubblewrap cannot run, the pipeline still grades (with the sandbox
+    off, and a warning that says so), so it is tested on every machine."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nA1\nA2\nA3\n", encoding="utf-8")
+    ws = create_cohort(tmp_path / "workspace", roster, ROOT)
+    ladder = synthetic.ASSIGNMENTS["ladder"]
+    kinds = {"A1": "solution", "A2": "partly-wrong", "A3": "blank"}
+    uploads = tmp_path / "uploads"
+    for learner, kind in kinds.items():
+        spec = ladder.learners[kind]
+        path = uploads / learner / "ladder.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(synthetic.fill(ladder.release, spec.answers(), ladder.written if spec.written else {}), path)
+    collect(ws, "ladder", uploads)
+    said: list[str] = []
+    rows = {r.learner: r for r in autograde(ws, ["ladder"], Settings(workers=1, sandbox="off"), log=said.append)}
+    assert any("NOT sandboxed" in line and "turned off" in line for line in said), said
+    points = synthetic.points("ladder")
+    for learner, kind in kinds.items():
+        assert rows[learner].score == sum(points[p] for p in ladder.learners[kind].passes), (learner, kind)
+    assert rows["A3"].status == "blank" and rows["A1"].status == rows["A2"].status == "graded"
+    ws.close()
