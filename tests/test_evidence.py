@@ -12,7 +12,6 @@ from coproduction.evidence import (
     judge_difference,
     judge_narratives,
     keeping_it_purple,
-    mix_colour,
     wilson_interval,
 )
 
@@ -85,7 +84,9 @@ def test_keeping_it_purple() -> None:
     assert diluted.local == pytest.approx(0.5 * (1 - LOCAL_DILUTION))
     assert diluted.intent_kept == pytest.approx(1 - LOCAL_DILUTION)
     assert keeping_it_purple(0.4, True, local_people_share=0.6).local == 0.6
-    assert mix_colour(0) == "#0072B2" and mix_colour(1) == "#CC79A7"
+    from coproduction.figures.evidence import mix_colour
+
+    assert mix_colour(0) == "#0072B2" and mix_colour(1) == "#CC79A7" and mix_colour(0.5) == "#6676AC"
     for bad in (-0.1, 1.2, "half"):
         with pytest.raises(EvidenceError, match="share between 0 and 1"):
             keeping_it_purple(bad, True)  # type: ignore[arg-type]

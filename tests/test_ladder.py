@@ -194,3 +194,22 @@ def test_a_consultation_on_a_decision_already_taken_is_named_tokenism() -> None:
                    Activity(decision_made=True, answer_sought="none"),
                    Activity(decision_made=False, answer_sought="yes or no")):
         assert not place(honest).tokenism and "Tokenism" not in place(honest).summary()
+
+
+def test_a_portfolio_counts_once_and_refuses_what_the_scenario_cannot_show() -> None:
+    from coproduction import data
+    from coproduction.ladder import ALL_DEPARTMENTS, LadderError, portfolio
+
+    frame = data.load("engagement_activities")
+    county = portfolio(frame)
+    housing = portfolio(frame, "Housing", min_levels_over=2)
+    assert county.activities == len(frame) == int(county.labelled.sum()) == int(county.supported.sum())
+    assert housing.scope == "Housing" and housing.activities == int((frame["department"] == "Housing").sum())
+    assert (housing.overlabelled["levels_over"] >= 2).all() and set(housing.overlabelled["department"]) <= {"Housing"}
+    assert county.claimed_doing_with >= county.doing_with, "labels overstate, never understate, in this county"
+    for bad, said in (("Nowhere", "not a department here"),):
+        with pytest.raises(LadderError, match=said):
+            portfolio(frame, bad)
+    for levels in (0, 6, True, 1.5):
+        with pytest.raises(LadderError, match="levels"):
+            portfolio(frame, ALL_DEPARTMENTS, levels)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from coproduction.figures.investment import budget_figure, input_figure
 from coproduction.figures.power import meeting_figure, reflection_figure, representation_figure
 from coproduction.evidence import keeping_it_purple
 from coproduction.investment import Plan, budget
-from coproduction.ladder import placement_of
+from coproduction.ladder import placement_of, portfolio
 from coproduction.power import Meeting, reflection_cell, representation, simulate_meetings
 from coproduction.plotting import OKABE_ITO, FigureError, new_figure, show
 
@@ -32,7 +32,7 @@ def test_module_figures_have_alt_text_and_captions() -> None:
     frame = data.load("engagement_activities")
     bodies = data.load("advisory_bodies")
     for figure in (ladders_figure(), ladders_figure(placement_of("Engage"), compact=True),
-                   portfolio_figure(frame, "Housing"), reflection_figure(),
+                   portfolio_figure(portfolio(frame, "Housing")), reflection_figure(),
                    reflection_figure(reflection_cell("people", "shared")),
                    meeting_figure(simulate_meetings(Meeting(), meetings=20)),
                    representation_figure(representation(bodies, "Housing Tenants' Panel"),

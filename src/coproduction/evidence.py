@@ -28,7 +28,6 @@ __all__ = [
     "compare_rates",
     "Blend",
     "keeping_it_purple",
-    "mix_colour",
     "Verdict",
     "VERDICTS",
     "judge_narratives",
@@ -116,18 +115,6 @@ def compare_rates(a_successes: int, a_n: int, b_successes: int, b_n: int,
 #: local co-production, three quarters of people's influence on a national
 #: policy is lost as the system reverts to its usual way of working.
 LOCAL_DILUTION = 0.75
-
-_BLUE = (0x00, 0x72, 0xB2)  # the system's input (Okabe–Ito blue)
-_PINK = (0xCC, 0x79, 0xA7)  # people's input (Okabe–Ito reddish purple)
-
-
-def mix_colour(people_share: float) -> str:
-    """The colour of an output that is ``people_share`` people's input and the
-    rest the system's: blue at 0, pink at 1, purple between."""
-    _check_share("people_share", people_share)
-    rgb = [round(b + (p - b) * people_share) for b, p in zip(_BLUE, _PINK)]
-    return "#" + "".join(f"{c:02X}" for c in rgb)
-
 
 def _check_share(name: str, value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:

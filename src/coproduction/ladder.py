@@ -36,6 +36,9 @@ __all__ = [
     "Activity",
     "Placement",
     "LadderError",
+    "ALL_DEPARTMENTS",
+    "Portfolio",
+    "portfolio",
     "classify",
     "place",
     "sham_consultation",
@@ -460,3 +463,44 @@ def overlabelled(
     out = frame.loc[gap > 0].copy()
     out["levels_over"] = gap[gap > 0].astype(int)
     return out
+
+
+#: The portfolio scenario's choice for the whole county.
+ALL_DEPARTMENTS = "All departments"
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """One department's engagement activities (or the whole county's), as
+    labelled and as their answers support: what the portfolio scenario shows
+    and its figure draws."""
+
+    scope: str  # "Housing", or "Eastmere County (all departments)"
+    activities: int
+    labelled: pd.Series  # activities at each spectrum type, as the department labelled them
+    supported: pd.Series  # activities at each spectrum type, by the spectrum's criteria
+    claimed_doing_with: float  # share doing with, by their labels
+    doing_with: float  # share doing with, by the criteria
+    overlabelled: pd.DataFrame  # labelled at least min_levels_over types higher than supported
+    min_levels_over: int
+
+
+def portfolio(frame: pd.DataFrame, department: str = ALL_DEPARTMENTS, min_levels_over: int = 1) -> Portfolio:
+    """The portfolio of ``department`` (or :data:`ALL_DEPARTMENTS`), listing the
+    activities labelled at least ``min_levels_over`` types (1 to 5) too high."""
+    if isinstance(min_levels_over, bool) or not isinstance(min_levels_over, int):
+        raise LadderError(f"The number of levels must be a whole number, not {min_levels_over!r}.")
+    if not 1 <= min_levels_over <= len(SPECTRUM_ORDER) - 1:
+        raise LadderError(f"A label can be 1 to {len(SPECTRUM_ORDER) - 1} levels too high on a "
+                          f"{len(SPECTRUM_ORDER)}-type spectrum; {min_levels_over} is out of range.")
+    scope = "Eastmere County (all departments)"
+    if department != ALL_DEPARTMENTS:
+        _require_columns(frame, ["department"])
+        known = sorted(frame["department"].unique())
+        if department not in known:
+            raise LadderError(f"{department!r} is not a department here; try one of {', '.join(known)}.")
+        frame, scope = frame[frame["department"] == department], department
+    flagged = overlabelled(frame)
+    return Portfolio(scope, len(frame), tally_by_type(frame, "label"), tally_by_type(frame, "spectrum_type"),
+                     share_doing_with(frame, "label"), share_doing_with(frame, "spectrum_type"),
+                     flagged[flagged["levels_over"] >= min_levels_over], min_levels_over)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from coproduction.evidence import Blend, mix_colour, wilson_interval
+from coproduction.evidence import Blend, wilson_interval
 from coproduction.plotting import OKABE_ITO, AccessibleFigure, new_figure, show
 
-__all__ = ["purple_figure", "intervals_figure"]
+__all__ = ["purple_figure", "intervals_figure", "mix_colour"]
+
+
+def mix_colour(people_share: float) -> str:
+    """The colour of an output that is ``people_share`` people's input and the
+    rest the system's: the system's blue at 0, people's pink at 1, purple between."""
+    system, people = OKABE_ITO["blue"], OKABE_ITO["reddish purple"]
+    rgb = [round(int(s, 16) + (int(p, 16) - int(s, 16)) * people_share)
+           for s, p in ((system[i:i + 2], people[i:i + 2]) for i in (1, 3, 5))]
+    return "#" + "".join(f"{c:02X}" for c in rgb)
 
 
 def _disc(ax, x: float, share: float, label: str) -> None:  # type: ignore[no-untyped-def]

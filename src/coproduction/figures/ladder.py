@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pandas as pd
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from coproduction.ladder import (
@@ -20,8 +19,8 @@ from coproduction.ladder import (
     SPECTRUM_TYPES,
     Level,
     Placement,
+    Portfolio,
     placement_of,
-    tally_by_type,
 )
 from coproduction.plotting import OKABE_ITO, AccessibleFigure, new_figure, show
 
@@ -163,11 +162,10 @@ def _ladders_figure(type_name: str | None, compact: bool) -> AccessibleFigure:
     return show(fig, alt=alt, caption=caption)
 
 
-def portfolio_figure(frame: pd.DataFrame, title_scope: str) -> AccessibleFigure:
+def portfolio_figure(result: Portfolio) -> AccessibleFigure:
     """Horizontal bars: activities at each spectrum type as labelled by the
     department and as their answers support."""
-    labelled = tally_by_type(frame, "label")
-    actual = tally_by_type(frame, "spectrum_type")
+    labelled, actual, title_scope = result.labelled, result.supported, result.scope
     fig, ax = new_figure(f"{title_scope}: labels against criteria", width=7.5, height=4.2)
     rows = range(len(SPECTRUM_ORDER))
     ax.barh([r + 0.2 for r in rows], labelled.values, height=0.4, color=OKABE_ITO["orange"],

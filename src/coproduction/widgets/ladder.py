@@ -17,13 +17,12 @@ from IPython.display import HTML
 from coproduction import data
 from coproduction.figures.ladder import ladders_figure, portfolio_figure
 from coproduction.ladder import (
+    ALL_DEPARTMENTS,
     ANSWER_OPTIONS,
     WHO_OPTIONS,
     Activity,
-    LadderError,
-    overlabelled,
     place,
-    share_doing_with,
+    portfolio,
 )
 from coproduction.plotting import table
 from coproduction.widgets.base import Scenario, labelled, static_build, static_note
@@ -104,46 +103,29 @@ def ladder_explorer() -> Scenario | HTML:
     )
 
 
-def _scope(department: str) -> str:
-    return "Eastmere County (all departments)" if department == "All departments" else department
-
-
-def portfolio_html(frame: pd.DataFrame, department: str = "All departments", min_levels_over: int = 1) -> str:
+def portfolio_html(frame: pd.DataFrame, department: str = ALL_DEPARTMENTS, min_levels_over: int = 1) -> str:
     """Summary, chart and over-labelled list for one department, as HTML."""
-    if isinstance(min_levels_over, bool) or not isinstance(min_levels_over, int):
-        raise LadderError(f"The number of levels must be a whole number, not {min_levels_over!r}.")
-    if not 1 <= min_levels_over <= 5:
-        raise LadderError(
-            f"A label can be 1 to 5 levels too high on a six-type spectrum; {min_levels_over} is out of range."
-        )
-    if department != "All departments":
-        known = sorted(frame["department"].unique())
-        if department not in known:
-            raise LadderError(f"{department!r} is not a department here; try one of {', '.join(known)}.")
-        frame = frame[frame["department"] == department]
-    claimed = share_doing_with(frame, "label")
-    actual = share_doing_with(frame, "spectrum_type")
-    flagged = overlabelled(frame)
-    flagged = flagged[flagged["levels_over"] >= min_levels_over]
+    result = portfolio(frame, department, min_levels_over)
+    flagged = result.overlabelled
     listing = (
         flagged[["activity_id", "department", "title", "label", "spectrum_type", "levels_over"]]
         .rename(columns={"activity_id": "id", "label": "called", "spectrum_type": "meets",
                          "levels_over": "levels too high"})
-        .pipe(lambda f: table(f.set_index("id"), f"Over-labelled activities: {_scope(department)}").data)
+        .pipe(lambda f: table(f.set_index("id"), f"Over-labelled activities: {result.scope}").data)
         if len(flagged) else "<p>None.</p>"
     )
     return (
         '<div role="status">'
-        f"<p><strong>{html.escape(_scope(department))}</strong>: {len(frame)} activities. "
-        f"By their labels {claimed:.0%} are doing with (Co-design or Co-produce); "
-        f"by the spectrum's criteria {actual:.0%} are.</p>"
+        f"<p><strong>{html.escape(result.scope)}</strong>: {result.activities} activities. "
+        f"By their labels {result.claimed_doing_with:.0%} are doing with (Co-design or Co-produce); "
+        f"by the spectrum's criteria {result.doing_with:.0%} are.</p>"
         f"<p><strong>Labelled at least {min_levels_over} level(s) higher than their criteria support:"
         f"</strong> {len(flagged)}</p>{listing}</div>"
-        + portfolio_figure(frame, _scope(department))._repr_html_()
+        + portfolio_figure(result)._repr_html_()
     )
 
 
-def portfolio_view(department: str = "All departments", min_levels_over: int = 1,
+def portfolio_view(department: str = ALL_DEPARTMENTS, min_levels_over: int = 1,
                    frame: pd.DataFrame | None = None) -> HTML:
     """A static rendering of the portfolio scenario."""
     frame = data.load("engagement_activities") if frame is None else frame
@@ -156,7 +138,7 @@ def portfolio_explorer(frame: pd.DataFrame | None = None) -> Scenario | HTML:
     if static_build():
         return static_note("A county's engagement portfolio")
     frame = data.load("engagement_activities") if frame is None else frame
-    departments = ["All departments", *sorted(frame["department"].unique())]
+    departments = [ALL_DEPARTMENTS, *sorted(frame["department"].unique())]
     controls = {
         "department": labelled(widgets.Dropdown(options=departments), "Department"),
         "min_levels_over": labelled(widgets.IntText(value=1),
