@@ -101,3 +101,12 @@ def test_judge_narratives_needs_more_than_one_voice() -> None:
     assert judge_narratives(0, 30, 0)[0] == "cannot say"
     with pytest.raises(EvidenceError, match="people must be a whole number from 0 to 4"):
         judge_narratives(4, 30, 5)
+
+
+def test_weighing_no_source_at_all_is_refused_by_the_logic() -> None:
+    from coproduction import data
+    from coproduction.evidence import weigh_proposal
+
+    n, s, r = (data.load(name) for name in ("narratives", "feedback_survey", "service_records"))
+    with pytest.raises(EvidenceError, match="at least one source"):
+        weigh_proposal(n, s, r, ())

@@ -168,3 +168,15 @@ def test_profile_redraws_only_what_changed_and_leaves_no_trace() -> None:
     other = render(4, ["Review"])
     assert other != first
     assert render(1, ["Recognition"]) == first  # the earlier dots and shading are gone
+
+
+def test_ratings_and_counts_are_checked_by_the_logic() -> None:
+    from coproduction.practice import FOCUS_AREAS, LEVELS, PracticeError, split_ratings, weakest
+
+    focus, levels = split_ratings({FOCUS_AREAS[0]: 2, next(iter(LEVELS)): 3})
+    assert focus == {FOCUS_AREAS[0]: 2} and levels == {next(iter(LEVELS)): 3}
+    with pytest.raises(PracticeError, match="neither a focus area nor an organisational level"):
+        split_ratings({"Vibes": 3})
+    for n in (True, 1.5, "2"):
+        with pytest.raises(PracticeError, match="whole number"):
+            weakest({area: 1 for area in FOCUS_AREAS}, n)  # type: ignore[arg-type]

@@ -203,7 +203,9 @@ SOURCES: tuple[str, ...] = ("narratives", "survey", "routine data")
 def weigh_proposal(narratives: "pd.DataFrame", survey: "pd.DataFrame", records: "pd.DataFrame",
                    use: tuple[str, ...] = SOURCES) -> list[tuple[str, Verdict, str]]:
     """What each chosen source says about :data:`PROPOSAL`: whether working
-    carers need other appointment times."""
+    carers need other appointment times. At least one source must be chosen."""
+    if not use:
+        raise EvidenceError("Bring in at least one source of evidence.")
     unknown = [s for s in use if s not in SOURCES]
     if unknown:
         raise EvidenceError(f"Unknown source(s) {unknown}; the sources are {', '.join(SOURCES)}.")

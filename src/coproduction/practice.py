@@ -25,6 +25,7 @@ from coproduction.errors import CourseInputError
 
 __all__ = [
     "PracticeError",
+    "split_ratings",
     "Stage",
     "STAGES",
     "LEVELS",
@@ -312,6 +313,8 @@ def perception_gaps(responses: pd.DataFrame, areas: Iterable[str] = FOCUS_AREAS)
 def weakest(scores: Mapping[str, float] | pd.Series, n: int = 3) -> list[str]:
     """The ``n`` lowest-scoring areas, lowest first; ties keep the given order."""
     series = pd.Series(scores, dtype=float)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise PracticeError(f"the number of areas to act on must be a whole number; got {n!r}.")
     if not 1 <= n <= len(series):
         raise PracticeError(f"show between 1 and {len(series)} areas; got {n}.")
     return list(series.sort_values(kind="stable").index[:n])
@@ -354,6 +357,14 @@ def _check_scale(ratings: Mapping[str, int], names: Iterable[str], what: str) ->
         if isinstance(value, bool) or not isinstance(value, int) or value not in RATINGS:
             raise PracticeError(f"rate {name} from 1 ({RATINGS[1]}) to 4 ({RATINGS[4]}); got {value!r}.")
     return pd.Series({n: float(ratings[n]) for n in names})
+
+
+def split_ratings(ratings: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Ratings given by name, split into focus areas and organisational levels."""
+    extra = [k for k in ratings if k not in FOCUS_AREAS and k not in LEVELS]
+    if extra:
+        raise PracticeError(f"{extra[0]!r} is neither a focus area nor an organisational level.")
+    return ({k: ratings[k] for k in FOCUS_AREAS if k in ratings}, {k: ratings[k] for k in LEVELS if k in ratings})
 
 
 def assess(focus: Mapping[str, int], levels: Mapping[str, int], n: int = 3) -> Assessment:

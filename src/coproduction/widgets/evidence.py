@@ -13,7 +13,6 @@ from coproduction import data
 from coproduction.evidence import (
     PROPOSAL,
     SOURCES,
-    EvidenceError,
     compare_rates,
     keeping_it_purple,
     overall,
@@ -93,8 +92,6 @@ def sure_explorer() -> Scenario | HTML:
 def proposal_html(narratives: pd.DataFrame, survey: pd.DataFrame, records: pd.DataFrame,
                   use_narratives: bool, use_survey: bool, use_routine: bool) -> str:
     use = tuple(s for s, on in zip(SOURCES, (use_narratives, use_survey, use_routine)) if on)
-    if not use:
-        raise EvidenceError("Bring in at least one source of evidence.")
     verdicts = weigh_proposal(narratives, survey, records, use)
     frame = pd.DataFrame([(v, r) for _, v, r in verdicts], columns=["says", "because"],
                          index=pd.Index([s for s, _, _ in verdicts], name="source"))

@@ -13,8 +13,8 @@ from IPython.display import HTML
 
 from coproduction.data import load
 from coproduction.figures.practice import profile_figure
-from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, PARTNER, RATINGS, STAFF, PracticeError,
-                                   assess, scores_by_role, stages_for, weakest)
+from coproduction.practice import (FOCUS_AREAS, LEVELS, PAIRINGS, PARTNER, RATINGS, STAFF, assess, scores_by_role,
+                                   split_ratings, stages_for, weakest)
 from coproduction.widgets.base import Scenario, labelled, static_build, static_note
 
 __all__ = ["EXAMPLE_FOCUS", "EXAMPLE_LEVELS", "assessment_html", "assessment_view", "assessment_explorer",
@@ -60,14 +60,7 @@ def _actions_html(actions: dict[str, list[str]], focus: pd.Series) -> str:
 
 def assessment_html(n: int = 3, compare: bool = False, **ratings: int) -> str:
     """The weakest areas and level, first actions and the profile chart."""
-    focus = {k: ratings[k] for k in FOCUS_AREAS if k in ratings}
-    levels = {k: ratings[k] for k in LEVELS if k in ratings}
-    extra = [k for k in ratings if k not in focus and k not in levels]
-    if extra:
-        raise PracticeError(f"{extra[0]!r} is neither a focus area nor an organisational level.")
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise PracticeError(f"the number of areas to act on must be a whole number; got {n!r}.")
-    result = assess(focus, levels, n)
+    result = assess(*split_ratings(ratings), n)
     focus_series = {"You": result.focus}
     level_series = {"You": result.levels}
     level_text = LEVELS[result.weakest_level]
