@@ -59,21 +59,22 @@ class StartJob(Message):
 
 
 @dataclass(frozen=True)
-class StopJob(Message):
-    """Host → worker: end the job now (its time is up, or it broke the protocol)."""
+class _JobOrder(Message):
+    """Host → worker: an order about the job named by its key."""
 
-    TAG = "stop"
-    TYPES = {"stop": str}
     job: str
 
 
-@dataclass(frozen=True)
-class InterruptJob(Message):
-    """Host → worker: interrupt the cell that is running (it reached its time limit)."""
+class StopJob(_JobOrder):
+    """End the job now (its time is up, or it broke the protocol)."""
 
-    TAG = "interrupt"
-    TYPES = {"interrupt": str}
-    job: str
+    TAG, TYPES = "stop", {"stop": str}
+
+
+class InterruptJob(_JobOrder):
+    """Interrupt the cell that is running (it reached its time limit)."""
+
+    TAG, TYPES = "interrupt", {"interrupt": str}
 
 
 @dataclass(frozen=True)
