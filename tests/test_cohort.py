@@ -46,7 +46,7 @@ from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 from .conftest import ROOT
 from .submissions import cohort as synthetic
 from .submissions import questions as synthetic_questions
-from .submissions import wrong_message, wrong_options
+from .submissions import error_text, wrong_message, wrong_options
 
 TIMEOUT = 8.0
 SANDBOXED = Settings(workers=2, timeout=TIMEOUT, sandbox="required")
@@ -230,12 +230,6 @@ def test_every_learner_gets_the_status_and_score_their_submission_earns(cohort) 
     assert all(ws.status(s, a).status == "not submitted" for s in built.silent for a in ws.assignments)
 
 
-def _errors(cell: nbformat.NotebookNode) -> str:
-    """A graded cell's error output as one line of words."""
-    return " ".join(" ".join(" ".join(o.get("traceback", [])) + " " + o.get("evalue", "")
-                             for o in cell.get("outputs", []) if o.output_type == "error").split())
-
-
 @pytest.mark.slow
 def test_every_wrong_option_fails_with_its_own_message(cohort) -> None:
     """Each wrong option of each core part, graded, fails with the message its
@@ -257,9 +251,9 @@ def test_every_wrong_option_fails_with_its_own_message(cohort) -> None:
             seen.add((name, question.name, k))
             message = " ".join(wrong_message(question, options[k]).split())
             tests = "q" + question.title.split()[-1] + "_tests"
-            if message not in _errors(cells[tests]):
+            if message not in error_text(cells[tests]):
                 missing.append(f"{name} {question.name} = {options[k]!r}: {message[:50]!r} not in "
-                               f"{_errors(cells[tests])[:200]!r}")
+                               f"{error_text(cells[tests])[:200]!r}")
     assert not missing, "\n".join(missing)
     for name in synthetic.ASSIGNMENTS:
         for question in synthetic_questions(name).values():

@@ -21,7 +21,8 @@ from nbgrader.api import Gradebook
 from coproduction.nbgrader_tools import LEAK_MARKERS, assignments, nbgrader, secret_lines
 
 from .conftest import ROOT, copy_course, grade_ids, read_nb
-from .submissions import Assignment, core_parts, fill, optional_parts, questions, wrong_message, wrong_options
+from .submissions import (Assignment, core_parts, error_text, fill, optional_parts, questions, wrong_message,
+                          wrong_options)
 from .submissions.cohort import ASSIGNMENTS
 
 pytestmark = pytest.mark.slow
@@ -107,12 +108,6 @@ def test_autograde_scores_follow_from_each_submission(graded: tuple[Assignment, 
     assert not wrong, "\n".join(wrong)
 
 
-def _errors(cell: nbformat.NotebookNode) -> str:
-    """A graded cell's error output as one line of words."""
-    return " ".join(" ".join(" ".join(o.get("traceback", [])) + " " + o.get("evalue", "")
-                             for o in cell.outputs if o.output_type == "error").split())
-
-
 def _autograded(course: Path, learner: str, name: str) -> dict[str, nbformat.NotebookNode]:
     nb = read_nb(course / ".nbgrader" / "autograded" / learner / name / f"{name}.ipynb")
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
@@ -122,7 +117,7 @@ def test_a_blank_notebook_says_not_answered_yet_without_tracebacks(graded: tuple
     assignment, course, _ = graded
     cells = _autograded(course, "blank", assignment.name)
     for grade_id in sorted(core_parts(assignment.name)):
-        text = _errors(cells[grade_id])
+        text = error_text(cells[grade_id])
         assert "not answered yet" in text, f"{grade_id}: {text[:200]}"
         for word in ("Traceback", "NameError", "NotImplementedError", "File ", "line "):
             assert word not in text, f"{grade_id} shows {word!r}: {text[:200]}"

@@ -261,3 +261,9 @@ def all_simulated() -> dict[str, Assignment]:
     from coproduction.modules import MODULES
 
     return {m.exercise: simulated(m.exercise) for m in MODULES if m.exercise}
+
+
+def error_text(cell: nbformat.NotebookNode) -> str:
+    """A graded cell's error output as one line of words (tracebacks and messages)."""
+    return " ".join(" ".join(" ".join(o.get("traceback", [])) + " " + o.get("evalue", "")
+                             for o in cell.get("outputs", []) if o.output_type == "error").split())
