@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
+.PHONY: install browser sandbox sandbox-if-root postgres lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -22,6 +22,7 @@ help:
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
 	@echo "make bench    run the benchmarks"
 	@echo "make bench-tests  time make test and make test-fast (runs every test twice)"
+	@echo "make postgres install PostgreSQL's server programs for the PostgreSQL gradebook (as root with apt-get)"
 	@echo "make sandbox  install bubblewrap for sandboxed cohort grading (as root with apt-get)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
@@ -41,7 +42,7 @@ $(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json
 	@touch $@
 
 lock: $(VENV)/bin/python
-	$(BIN)/uv pip compile pyproject.toml --extra course --extra dev \
+	$(BIN)/uv pip compile pyproject.toml --extra course --extra hub --extra dev \
 		--universal --python-version 3.11 --no-header -o requirements.lock
 
 lab: install
@@ -90,23 +91,28 @@ sandbox: sandbox-if-root
 	@command -v bwrap >/dev/null 2>&1 || \
 	  echo "bubblewrap not found: cohort grading needs it for its sandbox (sudo apt-get install bubblewrap)."
 
+# The PostgreSQL gradebook's tests start a server of their own from Debian's
+# programs; as root with apt-get they are installed here (no system cluster).
+postgres:
+	@bash scripts/install-postgres.sh
+
 # Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in one
 # process); tests sharing an expensive fixture stay on one worker.
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
-test: install browser sandbox
+test: install browser sandbox postgres
 	$(BIN)/python -m pytest $(PARALLEL)
 
 # The everyday loop: everything but notebooks, nbgrader, the book and the browser.
 test-fast: install
 	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
 
-bench: install browser sandbox
+bench: install browser sandbox postgres
 	$(BIN)/python -m benchmarks
 
 # Times make test and make test-fast, in parallel and in one process (runs the whole suite twice).
-bench-tests: install browser sandbox
+bench-tests: install browser sandbox postgres
 	$(BIN)/python -m benchmarks.suite
 
 clean:

@@ -18,10 +18,13 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import nbformat
 import pytest
+
+if TYPE_CHECKING:
+    from coproduction.hub.postgres import LocalPostgres
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The folder every worker of one test run shares (made by the main process).
@@ -29,6 +32,8 @@ RUN_ENV = "COPRODUCTION_TEST_RUN"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Known even when xdist is not loaded (pytest -p no:xdist), as --strict-markers requires.
+    config.addinivalue_line("markers", "xdist_group(name): tests that must share one worker")
     if not hasattr(config, "workerinput"):  # the main process: workers inherit the variable
         os.environ[RUN_ENV] = tempfile.mkdtemp(prefix="coproduction-tests-")
 
@@ -135,6 +140,36 @@ def copy_course(dest: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
     return dest
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator["LocalPostgres"]:
+    """A PostgreSQL server of this test worker's own (Debian's programs, a
+    Unix socket in a fresh folder), stopped at the end, and checked stopped."""
+    from coproduction.hub.postgres import LocalPostgres, PostgresError
+
+    folder = Path(tempfile.mkdtemp(prefix="pg-", dir="/tmp"))  # short: the socket's path has a limit
+    server = LocalPostgres(folder)
+    try:
+        server.start()
+    except PostgresError as err:
+        pytest.fail(f"The PostgreSQL gradebook tests need a server: {err}")
+    yield server
+    server.stop()
+    assert not server.running, "the test PostgreSQL server is still running"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The gradebooks the cohort tests run on: nbgrader's SQLite file, and PostgreSQL.
+GRADEBOOKS = ("sqlite", "postgresql")
+
+
+def gradebook_url(request: pytest.FixtureRequest, name: str) -> str | None:
+    """The gradebook a parametrised fixture asks for: ``None`` (the workspace's
+    own SQLite file) or a new database ``name`` on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").create_database(name)
 
 
 @pytest.fixture

