@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root postgres lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
+.PHONY: install browser sandbox sandbox-if-root postgres hub lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -19,6 +19,7 @@ help:
 	@echo "make cpd NAME=\"Sam Jones\"   write your CPD record (HTML and PDF) from your work and reflections"
 	@echo "make test     run every test: code, notebooks, nbgrader, book"
 	@echo "make book     build the web book into book/_build/html"
+	@echo "make hub LEARNERS=ada,ben   try the course on JupyterHub on this machine (trainer: trainer)"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
 	@echo "make bench    run the benchmarks"
 	@echo "make bench-tests  time make test and make test-fast (runs every test twice)"
@@ -31,7 +32,9 @@ install: $(STAMP) sandbox-if-root
 # Re-installs only when the lock or the package metadata changed.
 AXE_DIR := tests/browser/axe
 
-$(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json
+HUB_DIR := deploy/hub
+
+$(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json $(HUB_DIR)/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
@@ -39,6 +42,8 @@ $(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json
 	@# axe-core for the browser tests' accessibility checks (pinned in the lock file).
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent; \
 	else echo "npm not found: the browser tests' accessibility checks need it (apt-get install npm)"; fi
+	@# JupyterHub's proxy, for the course's hub (make hub, the hub test).
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix $(HUB_DIR) --no-audit --no-fund --silent; fi
 	@touch $@
 
 lock: $(VENV)/bin/python
@@ -64,6 +69,10 @@ cpd: install browser
 
 book: install
 	$(BIN)/python -m coproduction.book build
+
+# The course on JupyterHub on this machine, for a trial (see deploy/hub/): make hub LEARNERS=ada,ben
+hub: install
+	$(BIN)/python -m coproduction.hub.server --learners "$(LEARNERS)" $(if $(PORT),--port $(PORT))
 
 release: install
 	$(BIN)/python -m coproduction.release

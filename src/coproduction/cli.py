@@ -4,9 +4,11 @@ Every subcommand has ``--help``. A typical run::
 
     coproduction cohort create ~/cohorts/spring --roster roster.csv
     coproduction collect ~/cohorts/spring ladder ~/Downloads/ladder-submissions.zip
+    coproduction collect ~/cohorts/spring ladder   # on a hub: from nbgrader's exchange
     coproduction autograde ~/cohorts/spring
     coproduction formgrader ~/cohorts/spring     # mark the written answers
     coproduction feedback ~/cohorts/spring
+    coproduction return-feedback ~/cohorts/spring  # on a hub: learners fetch it in JupyterLab
     coproduction report ~/cohorts/spring
     coproduction export ~/cohorts/spring --pseudonymise
     coproduction certificates ~/cohorts/spring --min-share 60
@@ -39,7 +41,8 @@ def _create(args: argparse.Namespace) -> int:
 
     course = Path(args.course).resolve() if args.course else repo_root()
     ws = create_cohort(Path(args.workspace), Path(args.roster), course, args.db,
-                       say=lambda step: print(f"  {step}…", file=sys.stderr, flush=True))
+                       say=lambda step: print(f"  {step}…", file=sys.stderr, flush=True),
+                       exchange=Path(args.exchange) if args.exchange else None)
     print(f"Created cohort workspace {ws.root} for {len(ws.learners())} learners and assignments "
           f"{', '.join(ws.assignments)}.\nIt holds learner data: keep it out of git (it ignores itself).")
     return 0
@@ -49,8 +52,9 @@ def _collect(args: argparse.Namespace) -> int:
     from coproduction.cohort.collect import collect
 
     ws = _workspace(args.workspace)
-    found = collect(ws, args.assignment, Path(args.source))
-    print(f"Collected {len(found.filed)} notebook(s) for {args.assignment}.")
+    found = collect(ws, args.assignment, Path(args.source) if args.source else None)
+    where = args.source or f"the exchange at {ws.exchange}"
+    print(f"Collected {len(found.filed)} notebook(s) for {args.assignment} from {where}.")
     for label, items in (("Could not match to a learner", found.unmatched),
                          ("Sent files but no notebook", [f"{k}: {', '.join(v)}" for k, v in found.no_notebook.items()]),
                          ("Nothing from", found.nothing)):
@@ -58,6 +62,30 @@ def _collect(args: argparse.Namespace) -> int:
             print(f"{label} ({len(items)}):")
             for item in items:
                 print(f"  {item}")
+    return 0
+
+
+def _hand_out(args: argparse.Namespace) -> int:
+    from coproduction.cohort.exchange import hand_out
+
+    ws = _workspace(args.workspace)
+    names = hand_out(ws, args.assignment or None)
+    print(f"Handed out {', '.join(names)} through the exchange at {ws.exchange}: learners fetch them from "
+          "the Assignments panel in JupyterLab.")
+    return 0
+
+
+def _return_feedback(args: argparse.Namespace) -> int:
+    from coproduction.cohort.exchange import return_feedback
+
+    ws = _workspace(args.workspace)
+    returned, skipped = return_feedback(ws, args.assignment or None)
+    print(f"Returned {returned} feedback page(s) through the exchange: learners press \"Fetch Feedback\" "
+          "in the Assignments panel.")
+    if skipped:
+        print(f"Not returned ({len(skipped)}), send these another way:")
+        for item in skipped:
+            print(f"  {item}")
     return 0
 
 
@@ -189,12 +217,21 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--roster", required=True, help="CSV with an 'id' column")
     create.add_argument("--course", help="the course repository (default: the one this command runs in)")
     create.add_argument("--db", help="gradebook SQLAlchemy URL (default: SQLite in the workspace), "
-                                     "e.g. postgresql://user@host/gradebook")
+                                     "e.g. postgresql+psycopg://user@host/gradebook")
+    create.add_argument("--exchange", help="on a hub: nbgrader's exchange folder, e.g. /srv/nbgrader/exchange "
+                                           "(then hand-out, collect and return-feedback use it)")
 
-    sub = command("collect", "file submissions from an LMS zip download or a folder", _collect)
+    sub = command("hand-out", "on a hub: release assignments to nbgrader's exchange for learners to fetch",
+                  _hand_out)
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
+    sub.add_argument("assignment", nargs="*", help="assignments to hand out (default: all)")
+
+    sub = command("collect", "file submissions from an LMS zip download, a folder, or the hub's exchange",
+                  _collect)
     sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", help="e.g. ladder")
-    sub.add_argument("source", help="a zip file or a folder of learners' uploads")
+    sub.add_argument("source", nargs="?",
+                     help="a zip file or a folder of learners' uploads (default: the cohort's exchange, on a hub)")
 
     sub = command("autograde", "grade collected submissions in parallel, in a sandbox", _autograde)
     sub.add_argument("workspace", help=WORKSPACE_HELP)
@@ -220,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--learner", action="append", metavar="ID", help="only this learner's rows (repeatable)")
 
     sub = command("feedback", "write learners' feedback (HTML, never with hidden tests)", _feedback)
+    sub.add_argument("workspace", help=WORKSPACE_HELP)
+    sub.add_argument("assignment", nargs="*", help="only these assignments (default: every one)")
+
+    sub = command("return-feedback", "on a hub: put the feedback pages where learners fetch them", _return_feedback)
     sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", nargs="*", help="only these assignments (default: every one)")
 

@@ -111,13 +111,15 @@ def read_reflections(path: Path) -> dict[str, str]:
     return {h: text.strip() for h, text in answers.items()}
 
 
-def set_up(root: Path | None = None) -> list[str]:
+def set_up(root: Path | None = None, exercises: bool = True) -> list[str]:
     """Give the learner a copy of every exercise that has none yet; return
-    what was done, in plain words (nothing when every copy exists)."""
+    what was done, in plain words (nothing when every copy exists). On a hub
+    (``exercises=False``) the learner fetches each exercise into the same
+    folder from the Assignments panel instead."""
     root = root or course_root()
     said: list[str] = []
     made: list[str] = []
-    for name in exercise_names(root):
+    for name in exercise_names(root) if exercises else []:
         target = own_copy(root, name)
         if target.exists():
             continue

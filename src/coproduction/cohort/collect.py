@@ -27,6 +27,8 @@ from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, Stat
 from coproduction.nbgrader_tools import assignments as course_assignments
 from coproduction.nbgrader_tools import nbgrader
 
+from .exchange import SECRET, TIMESTAMP, inbound, submission_files
+
 __all__ = ["create_cohort", "course_version", "generated", "Collected", "collect", "MAX_FILE_BYTES"]
 
 #: Largest file collected (a notebook with a few figures is well under this).
@@ -100,14 +102,15 @@ def _where(db_url: str) -> str:
 
 
 def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = None,
-                  say: Callable[[str], None] = lambda _: None) -> Workspace:
+                  say: Callable[[str], None] = lambda _: None, exchange: Path | None = None) -> Workspace:
     """Make a workspace from a roster: nbgrader's gradebook with every
     assignment and learner in it, and the learners' release notebooks.
+    ``exchange`` is nbgrader's exchange folder when the cohort is on a hub.
     ``say`` hears each step, for a trainer watching."""
     learners = read_roster(roster)  # checked before anything is written
     names = course_assignments(course)
     existed = Path(root).exists()
-    root = Workspace.write_new(root, course, db_url, names, roster)
+    root = Workspace.write_new(root, course, db_url, names, roster, exchange)
     try:
         cache = generated(course, say)
         say("Copying the learners' notebooks into the workspace")
@@ -145,6 +148,7 @@ class _File:
     size: int
     modified: datetime
     read: Callable[[], bytes]
+    secret: str | None = None  # nbgrader's submission secret, for a submission through the hub's exchange
 
 
 def _files(source: Path) -> list[_File]:
@@ -165,22 +169,28 @@ def _files(source: Path) -> list[_File]:
     return found
 
 
+def _from_exchange(ws: Workspace, assignment: str) -> list[_File]:
+    return [_File(name, path.stat().st_size, submitted.submitted, path.read_bytes, submitted.secret)
+            for submitted in inbound(ws, assignment) for name, path in submission_files(submitted)]
+
+
 def _owner(name: str, learners: list[Learner]) -> list[str]:
     """Roster ids that appear in a file's path as whole tokens."""
     return [ln.id for ln in learners
             if re.search(rf"(?<![A-Za-z0-9]){re.escape(ln.id)}(?![A-Za-z0-9])", name, re.IGNORECASE)]
 
 
-def collect(ws: Workspace, assignment: str, source: Path) -> Collected:
-    """File every learner's notebook for ``assignment`` from a zip or folder."""
+def collect(ws: Workspace, assignment: str, source: Path | None = None) -> Collected:
+    """File every learner's notebook for ``assignment`` from a zip or folder,
+    or (with no source) from the hub's exchange, newest submission first."""
     if assignment not in ws.assignments:
         raise CohortError(f"Unknown assignment {assignment!r}; this cohort has {', '.join(ws.assignments)}.")
-    if not source.exists():
+    if source is not None and not source.exists():
         raise CohortError(f"{source} does not exist.")
     learners = ws.learners()
     report = Collected()
     by_learner: dict[str, list[_File]] = {}
-    for item in _files(source):
+    for item in _files(source) if source is not None else _from_exchange(ws, assignment):
         owners = _owner(item.name, learners)
         if len(owners) != 1:
             why = "no roster id in its name" if not owners else f"several roster ids in its name ({', '.join(owners)})"
@@ -222,10 +232,14 @@ def _file(ws: Workspace, folder: Path, assignment: str, item: _File | None, note
     """Put one learner's notebook in place (replacing an earlier one) and mark it to grade."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{assignment}.ipynb"
+    secret = folder / SECRET
+    secret.unlink(missing_ok=True)  # an earlier submission's: its feedback must not reach this one
     if item is None:
         target.unlink(missing_ok=True)
     else:
         target.write_bytes(item.read())
         stamp = item.modified.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-        (folder / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
+        (folder / TIMESTAMP).write_text(stamp + "\n", encoding="utf-8")
+        if item.secret is not None:
+            secret.write_text(item.secret, encoding="utf-8")
     ws.set_status(StatusRow(folder.parent.name, assignment, "collected", "", notes))

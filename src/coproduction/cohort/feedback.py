@@ -24,6 +24,7 @@ import base64
 import binascii
 import html
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -32,6 +33,7 @@ import nbformat
 from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
+from coproduction.cohort.exchange import SECRET, TIMESTAMP
 from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import number
@@ -251,6 +253,16 @@ def _guard(page: str, secrets: set[str], where: str) -> None:
         raise LeakError(f"{where}: feedback would show instructor material ({found[0][:60]!r}); not written.")
 
 
+def _receipt(submitted: Path, feedback: Path) -> None:
+    """Keep beside the page what identifies the submission it is about (as
+    nbgrader's own feedback does), so that it goes back to that submission."""
+    for name in (TIMESTAMP, SECRET):
+        if (submitted / name).is_file():
+            shutil.copyfile(submitted / name, feedback / name)
+        else:
+            (feedback / name).unlink(missing_ok=True)
+
+
 #: Statuses whose autograded notebook a learner gets feedback on.
 WITH_FEEDBACK = frozenset({"graded", "blank", "needs review", "timeout", "crashed"})
 
@@ -289,6 +301,8 @@ def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
                                                 marks=marks.get((row.learner, row.assignment), []))
             _guard(course_side, secrets, where)
             target = ws.feedback(row.learner, row.assignment) / f"{row.assignment}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _receipt(ws.submitted(row.learner, row.assignment), target.parent)
             if target.is_file() and target.read_bytes() == page.encode("utf-8"):
                 pages.unchanged.append(target)
                 continue

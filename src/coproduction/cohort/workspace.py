@@ -168,6 +168,12 @@ class Workspace:
         return self.course / "solutions" / assignment / f"{assignment}.ipynb"
 
     @property
+    def exchange(self) -> Path | None:
+        """nbgrader's exchange folder on the hub, if this cohort uses one."""
+        folder = self.config.get("exchange")
+        return Path(folder) if folder else None
+
+    @property
     def assignments(self) -> list[str]:
         return list(self.config["assignments"])
 
@@ -229,8 +235,10 @@ class Workspace:
 
     # Creating --------------------------------------------------------------
     @staticmethod
-    def write_new(root: Path, course: Path, db_url: str | None, assignments: list[str], roster: Path) -> Path:
-        """Lay out a new workspace's files (the gradebook is filled by the caller)."""
+    def write_new(root: Path, course: Path, db_url: str | None, assignments: list[str], roster: Path,
+                  exchange: Path | None = None) -> Path:
+        """Lay out a new workspace's files (the gradebook is filled by the caller).
+        ``exchange`` is nbgrader's exchange folder on a hub, if the cohort uses one."""
         root = Path(root).resolve()
         if (root / "cohort.json").exists():
             raise CohortError(f"{root} already holds a cohort; choose another folder.")
@@ -243,9 +251,11 @@ class Workspace:
         config = {"course": str(course.resolve()), "db_url": db_url or f"sqlite:///{root / 'gradebook.db'}",
                   "assignments": assignments, "pseudonym_key": secrets.token_hex(16),
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        if exchange is not None:
+            config["exchange"] = str(Path(exchange).resolve())
         (root / "cohort.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-        (root / "nbgrader_config.py").write_text(nbgrader_config(root, course.resolve(), config["db_url"]),
-                                                 encoding="utf-8")
+        (root / "nbgrader_config.py").write_text(
+            nbgrader_config(root, course.resolve(), config["db_url"], config.get("exchange")), encoding="utf-8")
         for folder in ("submitted", "autograded", "feedback", "reports", "logs"):
             (root / folder).mkdir(exist_ok=True)
         return root
@@ -256,7 +266,7 @@ def _ignored_by_course(root: Path, course: Path) -> bool:
     return bool(relative.parts) and relative.parts[0] in {"cohorts", ".nbgrader"}
 
 
-def nbgrader_config(root: Path, course: Path, db_url: str) -> str:
+def nbgrader_config(root: Path, course: Path, db_url: str, exchange: str | None = None) -> str:
     return f'''"""nbgrader settings for this cohort workspace (written by `coproduction cohort create`).
 
 Run nbgrader's own commands from this folder, e.g. `nbgrader formgrader`
@@ -273,7 +283,7 @@ c.CourseDirectory.course_id = {COURSE_ID!r}
 c.ClearSolutions.code_stub = {{"python": ""}}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
-'''
+''' + (f"c.Exchange.root = {exchange!r}  # the hub's exchange: release, collect, feedback\n" if exchange else "")
 
 
 def iter_files(folder: Path) -> Iterator[Path]:
