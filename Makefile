@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root postgres hub lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
+.PHONY: install browser sandbox sandbox-if-root postgres hub bench-hub lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -22,6 +22,7 @@ help:
 	@echo "make hub LEARNERS=ada,ben   try the course on JupyterHub on this machine (trainer: trainer)"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
 	@echo "make bench    run the benchmarks"
+	@echo "make bench-hub   measure this machine as a hub: learners served, memory, the trainer's loop"
 	@echo "make bench-tests  time make test and make test-fast (runs every test twice)"
 	@echo "make postgres install PostgreSQL's server programs for the PostgreSQL gradebook (as root with apt-get)"
 	@echo "make sandbox  install bubblewrap for sandboxed cohort grading (as root with apt-get)"
@@ -123,6 +124,10 @@ bench: install browser sandbox postgres
 # Times make test and make test-fast, in parallel and in one process (runs the whole suite twice).
 bench-tests: install browser sandbox postgres
 	$(BIN)/python -m benchmarks.suite
+
+# How many learners one machine serves as a hub, and the trainer's loop through the exchange (minutes).
+bench-hub: install sandbox postgres
+	$(BIN)/python -m benchmarks.hub
 
 clean:
 	rm -rf book/_build .pytest_cache

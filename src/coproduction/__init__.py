@@ -18,6 +18,8 @@ How the package fits together, top to bottom (arrows are imports)::
     nbgrader_tools     the project's one way to run nbgrader; what may not leak
     release            make release: exercises/ from solutions/
     cohort/            the trainer's pipeline (see coproduction.cohort)
+    hub/               the course on JupyterHub: PostgreSQL, a learner's home,
+                         the hub itself (see coproduction.hub)
 
 Notebooks in ``course/`` stay narrative and call these functions.
 """

@@ -18,6 +18,7 @@ The files, in the order a trainer meets them::
 
     workspace     the workspace on disk: roster, settings, status records
     collect       cohort create, and filing an LMS download by learner
+      exchange      on a hub: hand out, take submissions in, give feedback back
     grade         autograde: queue the submissions, record each status
       prepare       read a submission, put back what a learner may not change
       pool          the workers, driven cell by cell    -> protocol, channel
