@@ -93,7 +93,8 @@ async def _run_notebook(hub: Hub, learner: str, token: str, cells: list[str]) ->
         {"path": MODULE, "type": "notebook", "kernel": {"name": "python3"}})
     kernel = session["kernel"]["id"]
     url = hub.url.replace("http", "ws", 1) + f"/user/{learner}/api/kernels/{kernel}/channels"
-    ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
+    ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"},
+                                             connect_timeout=600, request_timeout=600))  # a busy machine is slow, not broken
     session_id = uuid.uuid4().hex
     try:
         for code in cells:

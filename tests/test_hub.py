@@ -4,7 +4,7 @@ The hub runs from ``deploy/hub/jupyterhub_config.py`` as ``make hub`` runs
 it. Three learners work through their own JupyterLab servers, as the
 Assignments panel does (the same REST calls): each fetches ``ladder``;
 ``ada`` submits the model answers, ``ben`` a partly wrong notebook, ``cy``
-nothing. The trainer collects from the exchange, autogrades in the sandbox
+nothing (the trainer hands out all five). The trainer collects from the exchange, autogrades in the sandbox
 into PostgreSQL, writes feedback and returns it; each learner fetches their
 own. The same notebooks graded into SQLite give the same scores. Everything
 started is stopped, and checked stopped.
@@ -64,7 +64,7 @@ def hub_run(tmp_path_factory: pytest.TempPathFactory, postgres):
         roster.write_text("id\n" + "".join(f"{name}\n" for name in LEARNERS), encoding="utf-8")
         ws = create_cohort(base / "workspace", roster, Path(__file__).resolve().parents[1],
                            postgres.create_database("hub"), exchange=hub.state / "exchange")
-        hand_out(ws, [ASSIGNMENT])
+        hand_out(ws)  # all five
         tokens = {name: hub.user_token(name) for name in LEARNERS}
         listed, fetched = {}, {}
         for name, kind in LEARNERS.items():
@@ -101,7 +101,9 @@ def _expected(kind: str) -> float:
 def test_each_learner_fetches_the_handed_out_assignment_into_their_own_copy(hub_run) -> None:
     for name in LEARNERS:
         listed = hub_run["listed"][name]
-        assert listed["success"] and any(a["assignment_id"] == ASSIGNMENT for a in listed["value"]), listed
+        assert listed["success"], listed
+        released = {a["assignment_id"] for a in listed["value"] if a["status"] == "released"}
+        assert released == set(hub_run["ws"].assignments), "every assignment is in the Assignments panel"
         assert hub_run["fetched"][name].is_file(), f"{name} has no copy in my-work/"
     # Their own copy, where make lab puts it: the progress page reads it as on a laptop.
     course = hub_run["hub"].state / "home" / "ada" / COURSE_FOLDER

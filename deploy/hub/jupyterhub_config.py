@@ -73,6 +73,9 @@ c.Spawner.environment = {
     "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin",
     # The course's JupyterLab settings, as `make lab` uses.
     "JUPYTER_CONFIG_PATH": str(REPO / "scripts" / "jupyter-config"),
+    # Marks every process of this hub (learners' servers, their kernels), so that
+    # stopping it can be checked (coproduction.hub.server.Hub.leftovers).
+    "COPRODUCTION_HUB_STATE": str(STATE),
 }
 if os.geteuid() == 0:  # these test machines run everything as root
     c.Spawner.args = ["--ServerApp.allow_root=True"]

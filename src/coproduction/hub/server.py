@@ -9,6 +9,7 @@ the capacity benchmark.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -120,7 +121,6 @@ class Hub:
         wait until every process it started has gone."""
         if self.process is None:
             return
-        group = self.process.pid
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -133,21 +133,26 @@ class Hub:
             time.sleep(0.2)
         left = self.leftovers()
         if left:
-            os.killpg(group, signal.SIGKILL)
+            for pid in left:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             raise HubError(f"processes the hub started were still running after it stopped: {left}")
 
     def leftovers(self) -> list[int]:
-        """Processes still running in the hub's session (its proxy, learners' servers, kernels)."""
-        if self.process is None:
-            return []
+        """Processes the hub started that are still running: the hub, its proxy,
+        learners' servers and their kernels. Each carries the hub's state folder
+        in its environment (learners' servers start sessions of their own, so
+        the process tree alone would miss them)."""
+        marker = f"COPRODUCTION_HUB_STATE={self.state}".encode()
         found = []
         for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if os.getsid(int(entry.name)) == self.process.pid:
-                        found.append(int(entry.name))
-                except (ProcessLookupError, PermissionError):
-                    continue
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:  # gone, or not ours to read
+                continue
         return found
 
     def __enter__(self) -> "Hub":
