@@ -54,19 +54,11 @@ lock: $(VENV)/bin/python
 lab: install
 	@JUPYTER_PORT="$(JUPYTER_PORT)" PORT="$(PORT)" bash scripts/lab.sh $(ROOT_FLAG)
 
-# Start one exercise again from its released version (the old copy is kept, dated).
-start-again: install
-	@test -n "$(EXERCISE)" || { echo "Say which: make start-again EXERCISE=ladder"; exit 2; }
-	@$(BIN)/python -m coproduction.learner --root "$(CURDIR)" start-again "$(EXERCISE)"
-
-# The learner's progress page, made from their own copies (nothing is sent anywhere).
-progress: install
-	@$(BIN)/python -m coproduction.progress --root "$(CURDIR)"
-
-# The learner's CPD record (HTML and PDF) from their own work: make cpd NAME="Sam Jones"
+# The learner's commands (progress, cpd, start-again), shared with a hub's copies of the course.
+PY := $(BIN)/python
+include scripts/learner.mk
+start-again progress: install
 cpd: install browser
-	@test -n "$(NAME)" || { echo 'Say whose: make cpd NAME="Sam Jones"'; exit 2; }
-	@$(BIN)/python -m coproduction.cpd --root "$(CURDIR)" --name "$(NAME)"
 
 book: install
 	$(BIN)/python -m coproduction.book build

@@ -54,6 +54,7 @@ def test_a_learners_copy_is_theirs_and_points_nbgrader_at_the_exchange(tmp_path)
         assert (folder / name).is_dir()
     assert list((folder / WORK_FOLDER / "reflections").glob("*.md")), "each module's reflections page"
     assert not (folder / WORK_FOLDER / "ladder").exists(), "exercises come from the exchange, not a copy"
+    assert (folder / "Makefile").read_text() == (ROOT / "scripts" / "learner.mk").read_text()
     config = (home / ".jupyter" / "nbgrader_config.py").read_text(encoding="utf-8")
     assert f"c.Exchange.root = {str(exchange)!r}" in config
     assert "c.CourseDirectory.student_id = 'ada'" in config

@@ -12,7 +12,10 @@ started is stopped, and checked stopped.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -109,6 +112,11 @@ def test_each_learner_fetches_the_handed_out_assignment_into_their_own_copy(hub_
     course = hub_run["hub"].state / "home" / "ada" / COURSE_FOLDER
     progress = exercise_progress(course, ASSIGNMENT)
     assert progress.core[0] == progress.core[1] > 0, "ada's saved model answers all pass on her progress page"
+    # The same command as on a laptop, in a Terminal in her server (its PATH has the course's Python).
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    made = subprocess.run(["make", "progress"], cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert (course / "my-work" / "my-progress.html").is_file()
 
 
 def test_the_trainer_collects_from_the_exchange_and_grades_into_postgresql(hub_run) -> None:

@@ -3,7 +3,9 @@
 Each learner's server opens in ``~/coproduction-course``, laid out as the
 repository is for ``make lab``: the modules (``course/``), the released
 exercises and the datasets, copied once and then the learner's own, and
-``my-work/`` for their work. nbgrader's Assignments panel fetches each
+``my-work/`` for their work, and a ``Makefile`` with the learner's own
+commands (``make progress``, ``make cpd``, ``make start-again``, from
+``scripts/learner.mk``). nbgrader's Assignments panel fetches each
 exercise into ``my-work/<exercise>/``, the same place ``make lab`` puts the
 learner's copy, so the progress page, starting again and the CPD record
 work on the hub as on a laptop. ``~/.jupyter/nbgrader_config.py`` points
@@ -41,6 +43,8 @@ def prepare_home(course: Path, home: Path, exchange: Path, learner: str) -> Path
         if not (folder / name).exists():
             shutil.copytree(course / name, folder / name,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    # The learner's commands (make progress, make cpd, make start-again), as on a laptop.
+    shutil.copyfile(course / "scripts" / "learner.mk", folder / "Makefile")
     work = folder / WORK_FOLDER
     work.mkdir(parents=True, exist_ok=True)
     config = home / ".jupyter" / "nbgrader_config.py"  # the learner's own Jupyter settings, where nbgrader looks
