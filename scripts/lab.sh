@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-# The course's JupyterLab settings (no news pop-up over the first page).
-export JUPYTER_CONFIG_PATH="$PWD/scripts/jupyter-config${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+# The course's JupyterLab settings (no news pop-up over the first page) and a learner's:
+# nbgrader's instructor tools (Create Assignment, Formgrader, Course List) hidden.
+export JUPYTER_CONFIG_PATH="$PWD/scripts/jupyter-config:$PWD/scripts/jupyter-config-learner${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
 # The learner's own copies of the exercises, in my-work/ (git ignores it): made once,
 # never touched again by course updates.
 python -m coproduction.learner --root "$PWD" set-up

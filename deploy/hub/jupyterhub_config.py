@@ -66,13 +66,16 @@ if token:  # the course's scripts: start learners' servers and act for them, as 
 
 c.JupyterHub.spawner_class = "simple"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.default_url = "/lab"
+c.Spawner.default_url = "/lab/tree/course/00-start-here.ipynb"  # the first page, as make lab opens
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin",
-    # The course's JupyterLab settings, as `make lab` uses.
-    "JUPYTER_CONFIG_PATH": str(REPO / "scripts" / "jupyter-config"),
+    # The course's JupyterLab settings, as `make lab` uses; learners' without nbgrader's
+    # instructor tools, which trainers (hub admins) keep.
+    "JUPYTER_CONFIG_PATH": lambda spawner: os.pathsep.join(
+        [str(REPO / "scripts" / "jupyter-config")]
+        + ([] if spawner.user.admin else [str(REPO / "scripts" / "jupyter-config-learner")])),
     # Marks every process of this hub (learners' servers, their kernels), so that
     # stopping it can be checked (coproduction.hub.server.Hub.leftovers).
     "COPRODUCTION_HUB_STATE": str(STATE),
