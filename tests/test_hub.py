@@ -28,6 +28,7 @@ from coproduction.cohort.exchange import hand_out, return_feedback
 from coproduction.cohort.feedback import write_feedback
 from coproduction.cohort.grade import Settings, autograde
 from coproduction.cohort.sandbox import available
+from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import COURSE_ID
 from coproduction.hub.home import COURSE_FOLDER
 from coproduction.hub.server import Hub
@@ -142,6 +143,8 @@ def test_each_learner_fetches_their_own_feedback(hub_run) -> None:
             continue
         assert len(fetched) == 1, name
         assert fetched[0].read_bytes() == (ws.feedback(name, ASSIGNMENT) / f"{ASSIGNMENT}.html").read_bytes()
+        page = fetched[0].read_text(encoding="utf-8")
+        assert f"Score: <strong>{number(_expected(kind))} of " in page, f"{name} reads their own score"
 
 
 def test_postgresql_holds_the_same_scores_as_sqlite_for_the_same_notebooks(hub_run) -> None:
