@@ -12,6 +12,7 @@ from coproduction.evidence import (
     judge_difference,
     judge_narratives,
     keeping_it_purple,
+    rates,
     wilson_interval,
 )
 
@@ -36,6 +37,15 @@ def test_wilson_narrows_as_the_sample_grows() -> None:
     spans = [high - low for low, high in widths]
     assert spans == sorted(spans, reverse=True)
     assert wilson_interval(5, 5)[1] == 1.0 and wilson_interval(0, 5)[0] == 0.0
+
+
+def test_rates_carry_each_groups_published_interval_for_the_figure() -> None:
+    first, second = rates([("Newcombe 81/263", 81, 263), ("Newcombe 0/20", 0, 20)])
+    assert (first.label, first.n, first.rate) == ("Newcombe 81/263", 263, 81 / 263)
+    assert (first.low, first.high) == pytest.approx((0.2553, 0.3662), abs=5e-5)
+    assert (second.low, second.high) == pytest.approx((0.0, 0.1611), abs=5e-5)
+    with pytest.raises(EvidenceError):
+        rates([("no one", 0, 0)])
 
 
 def test_newcombe_difference_matches_the_published_example() -> None:

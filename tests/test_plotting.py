@@ -8,6 +8,7 @@ import pytest
 from coproduction import data
 from coproduction.figures.ladder import ladders_figure, portfolio_figure
 from coproduction.figures.course_map import course_map
+from coproduction.evidence import rates
 from coproduction.figures.evidence import intervals_figure, purple_figure
 from coproduction.figures.investment import budget_figure, input_figure
 from coproduction.figures.power import meeting_figure, reflection_figure, representation_figure
@@ -39,7 +40,7 @@ def test_module_figures_have_alt_text_and_captions() -> None:
                                          "Housing Tenants' Panel", 0.8),
                    input_figure(), input_figure("Engage"), budget_figure(budget(Plan()), "A plan"),
                    purple_figure(keeping_it_purple(0.5, False), False),
-                   intervals_figure([("a", 3, 10), ("b", 40, 90)], "Two groups"), course_map()):
+                   intervals_figure(rates([("a", 3, 10), ("b", 40, 90)]), "Two groups"), course_map()):
         html = figure._repr_html_()
         assert html.startswith('<figure class="coproduction-figure"')
         assert f'alt="{figure.alt[:40]}' in html.replace("&#x27;", "'")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from coproduction.errors import CourseInputError
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EvidenceError",
     "wilson_interval",
+    "Rate",
+    "rates",
     "Difference",
     "compare_rates",
     "Blend",
@@ -75,6 +77,26 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     low = 0.0 if successes == 0 else max(0.0, centre - half)  # exact at the edges, not 1e-17
     high = 1.0 if successes == n else min(1.0, centre + half)
     return low, high
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One group's rate with its Wilson interval."""
+
+    label: str
+    successes: int
+    n: int
+    low: float
+    high: float
+
+    @property
+    def rate(self) -> float:
+        return self.successes / self.n
+
+
+def rates(groups: Iterable[tuple[str, int, int]], confidence: float = 0.95) -> list[Rate]:
+    """Each ``(label, successes, n)`` group's rate with its Wilson interval."""
+    return [Rate(label, successes, n, *wilson_interval(successes, n, confidence)) for label, successes, n in groups]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from coproduction.evidence import Blend, wilson_interval
+from coproduction.evidence import Blend, Rate
 from coproduction.plotting import OKABE_ITO, AccessibleFigure, new_figure, show
 
 __all__ = ["purple_figure", "intervals_figure", "mix_colour"]
@@ -57,18 +57,18 @@ def purple_figure(blend: Blend, local_coproduction: bool) -> AccessibleFigure:
     return show(fig, alt=alt, caption=caption)
 
 
-def intervals_figure(groups: list[tuple[str, int, int]], title: str) -> AccessibleFigure:
-    """Each group's rate as a dot with its 95% Wilson interval as a bar."""
+def intervals_figure(groups: list[Rate], title: str) -> AccessibleFigure:
+    """Each group's rate (from :func:`coproduction.evidence.rates`) as a dot
+    with its Wilson interval as a bar."""
     # Constrained layout: the group labels vary in length and must never be cut.
     fig, ax = new_figure(title, width=8.0, height=1.4 + 0.6 * len(groups))
     described = []
-    for i, (label, successes, n) in enumerate(groups):
-        low, high = wilson_interval(successes, n)
-        rate = successes / n
-        ax.plot([low, high], [i, i], color=OKABE_ITO["blue"], linewidth=4, solid_capstyle="butt")
-        ax.plot(rate, i, "o", color=OKABE_ITO["orange"], markeredgecolor="black", markersize=9)
-        described.append(f"{label}: {rate:.0%} of {n} (interval {low:.0%} to {high:.0%})")
-    ax.set_yticks(range(len(groups)), [f"{g[0]} (n={g[2]})" for g in groups])
+    for i, group in enumerate(groups):
+        ax.plot([group.low, group.high], [i, i], color=OKABE_ITO["blue"], linewidth=4, solid_capstyle="butt")
+        ax.plot(group.rate, i, "o", color=OKABE_ITO["orange"], markeredgecolor="black", markersize=9)
+        described.append(f"{group.label}: {group.rate:.0%} of {group.n} "
+                         f"(interval {group.low:.0%} to {group.high:.0%})")
+    ax.set_yticks(range(len(groups)), [f"{g.label} (n={g.n})" for g in groups])
     ax.set_ylim(-0.6, len(groups) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)

@@ -16,6 +16,7 @@ from coproduction.evidence import (
     compare_rates,
     keeping_it_purple,
     overall,
+    rates,
     weigh_proposal,
 )
 from coproduction.figures.evidence import intervals_figure, purple_figure
@@ -66,7 +67,7 @@ def sure_html(successes_a: int, n_a: int, successes_b: int, n_b: int) -> str:
     return (f'<div role="status"><p>Group A: {difference.rate_a:.0%}; group B: {difference.rate_b:.0%}. '
             f"Difference {difference.estimate * 100:+.0f} points, 95% interval "
             f"{difference.low * 100:+.0f} to {difference.high * 100:+.0f}. <strong>{verdict}</strong></p></div>"
-            + intervals_figure([("group A", successes_a, n_a), ("group B", successes_b, n_b)],
+            + intervals_figure(rates([("group A", successes_a, n_a), ("group B", successes_b, n_b)]),
                                "How sure can we be?")._repr_html_())
 
 
