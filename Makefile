@@ -99,12 +99,13 @@ postgres:
 	@bash scripts/install-postgres.sh
 
 # Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in one
-# process); tests sharing an expensive fixture stay on one worker.
+# process); tests sharing an expensive fixture stay on one worker. make test
+# ends with its 30 slowest steps, so what to speed up next is always in view.
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
 test: install browser sandbox postgres
-	$(BIN)/python -m pytest $(PARALLEL)
+	$(BIN)/python -m pytest $(PARALLEL) --durations=30
 
 # The everyday loop: everything but notebooks, nbgrader, the book and the browser.
 test-fast: install
