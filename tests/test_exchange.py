@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,32 @@ def test_collect_takes_each_learners_newest_submission_and_its_secret(tmp_path: 
     folder = ws.submitted("ada", "ladder")
     assert (folder / "ladder.ipynb").read_bytes() == b'{"second": 2}'
     assert (folder / "submission_secret.txt").read_text() == "s2"
+    ws.close()
+
+
+def test_a_submission_another_learners_account_made_in_this_ones_name_is_not_collected(tmp_path: Path) -> None:
+    """Where each learner's server runs as their own system account, the
+    exchange shows who made each submission: a learner who writes into the
+    inbound folder in another's name is caught. (``postgres`` stands in for a
+    learner's own account: it is one this machine has.)"""
+    if os.geteuid() != 0:
+        pytest.skip("giving a folder to another account needs root (CI and these machines run as root)")
+    try:
+        account = pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("no postgres account: make postgres installs PostgreSQL, which makes it")
+    exchange = tmp_path / "exchange"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nada\npostgres\n", encoding="utf-8")
+    ws = Workspace(Workspace.write_new(tmp_path / "ws", ROOT, None, ["ladder"], roster, exchange))
+    _submit(exchange, "ada", "2026-12-03 10:00:00.000001 UTC", b'{"by": "ada"}', "s1")
+    _submit(exchange, "ada", "2026-12-03 11:00:00.000001 UTC", b'{"by": "someone else"}', "s2")
+    forged = max(inbound(ws, "ladder"), key=lambda s: s.submitted).folder
+    for path in (forged, *forged.iterdir()):
+        os.chown(path, account.pw_uid, account.pw_gid)
+    found = collect(ws, "ladder")
+    assert any("made by postgres's account in ada's name" in u for u in found.unmatched), found.unmatched
+    assert (ws.submitted("ada", "ladder") / "ladder.ipynb").read_bytes() == b'{"by": "ada"}'
     ws.close()
 
 

@@ -169,9 +169,20 @@ def _files(source: Path) -> list[_File]:
     return found
 
 
-def _from_exchange(ws: Workspace, assignment: str) -> list[_File]:
-    return [_File(name, path.stat().st_size, submitted.submitted, path.read_bytes, submitted.secret)
-            for submitted in inbound(ws, assignment) for name, path in submission_files(submitted)]
+def _from_exchange(ws: Workspace, assignment: str, report: Collected) -> list[_File]:
+    """Every submission in the exchange, except any that the system can tell
+    another learner made in this one's name (those are reported, not filed)."""
+    roster = {learner.id for learner in ws.learners()}
+    files = []
+    for submitted in inbound(ws, assignment):
+        forger = submitted.forged_by(roster)
+        if forger:
+            report.unmatched.append(f"{submitted.folder.name}: made by {forger}'s account in "
+                                    f"{submitted.learner}'s name; not collected")
+            continue
+        files += [_File(name, path.stat().st_size, submitted.submitted, path.read_bytes, submitted.secret)
+                  for name, path in submission_files(submitted)]
+    return files
 
 
 def _owner(name: str, learners: list[Learner]) -> list[str]:
@@ -190,7 +201,7 @@ def collect(ws: Workspace, assignment: str, source: Path | None = None) -> Colle
     learners = ws.learners()
     report = Collected()
     by_learner: dict[str, list[_File]] = {}
-    for item in _files(source) if source is not None else _from_exchange(ws, assignment):
+    for item in _files(source) if source is not None else _from_exchange(ws, assignment, report):
         owners = _owner(item.name, learners)
         if len(owners) != 1:
             why = "no roster id in its name" if not owners else f"several roster ids in its name ({', '.join(owners)})"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -66,6 +67,21 @@ class Submitted:
     learner: str  # the hub's user name, which is the learner's roster id
     folder: Path
     submitted: datetime
+
+    @property
+    def owner(self) -> str | None:
+        """The system account that made the submission's folder (None if it has no name)."""
+        try:
+            return pwd.getpwuid(self.folder.stat().st_uid).pw_name
+        except KeyError:
+            return None
+
+    def forged_by(self, roster: set[str]) -> str | None:
+        """Another roster learner whose account made this submission in this
+        learner's name, if the system can tell (where each learner's server runs
+        as their own account; in containers every learner is the same account)."""
+        owner = self.owner
+        return owner if owner in roster and owner.lower() != self.learner.lower() else None
 
     @property
     def secret(self) -> str | None:
