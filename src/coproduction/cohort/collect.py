@@ -112,12 +112,12 @@ def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = N
     existed = Path(root).exists()
     root = Workspace.write_new(root, course, db_url, names, roster, exchange)
     try:
-        cache = generated(course, say)
-        say("Copying the learners' notebooks into the workspace")
-        shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
         if db_url is None:
+            cache = generated(course, say)
+            say("Copying the learners' notebooks and the gradebook into the workspace")
+            shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
             shutil.copyfile(cache / "gradebook.db", root / "gradebook.db")
-        else:  # a database server: nbgrader records every assignment there itself, in one run
+        else:  # a database server: nbgrader generates the notebooks and records every assignment there, in one run
             say(f"Recording the assignments in the gradebook at {_where(db_url)}")
             nbgrader("generate_assignment", "*", "--force", cwd=root)
         ws = Workspace(root)
