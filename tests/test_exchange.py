@@ -53,6 +53,29 @@ def test_collect_takes_each_learners_newest_submission_and_its_secret(tmp_path: 
     ws.close()
 
 
+def test_links_planted_in_the_exchange_reach_nothing(tmp_path: Path) -> None:
+    """Every learner can write into the exchange's inbound folder. A learner
+    who plants links there, to a peer's filed work or to the instructor
+    notebook, gets nothing of either filed as theirs."""
+    exchange = tmp_path / "exchange"
+    ws = _workspace(tmp_path, exchange)
+    _submit(exchange, "ada", "2026-12-03 10:00:00.000001 UTC", b'{"by": "ada"}', "s1")
+    collect(ws, "ladder")
+    peer = ws.submitted("ada", "ladder")
+    inbound_folder = exchange / COURSE_ID / "inbound"
+    linked_file = inbound_folder / "ben+ladder+2026-12-03 11:00:00.000001 UTC+a"
+    linked_file.mkdir()
+    (linked_file / "ladder.ipynb").symlink_to(peer / "ladder.ipynb")
+    (linked_file / "submission_secret.txt").symlink_to(peer / "submission_secret.txt")
+    (linked_file / "answers").symlink_to(ROOT / "solutions" / "ladder", target_is_directory=True)
+    (inbound_folder / "ben+ladder+2026-12-03 12:00:00.000001 UTC+b").symlink_to(peer, target_is_directory=True)
+    found = collect(ws, "ladder")
+    assert "ben" not in found.filed and "ben" in found.nothing, found
+    assert not (ws.submitted("ben", "ladder") / "ladder.ipynb").exists()
+    assert (peer / "ladder.ipynb").read_bytes() == b'{"by": "ada"}'
+    ws.close()
+
+
 def test_a_submission_another_learners_account_made_in_this_ones_name_is_not_collected(tmp_path: Path) -> None:
     """Where each learner's server runs as their own system account, the
     exchange shows who made each submission: a learner who writes into the

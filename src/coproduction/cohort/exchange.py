@@ -86,7 +86,9 @@ class Submitted:
     @property
     def secret(self) -> str | None:
         path = self.folder / SECRET
-        return path.read_text(encoding="utf-8") if path.is_file() else None  # hashed as written
+        if path.is_symlink() or not path.is_file():  # a link could read any file the trainer can
+            return None
+        return path.read_text(encoding="utf-8")[:1024]  # hashed as written (nbgrader's are 128 characters)
 
 
 def _when(stamp: str, folder: Path) -> datetime:
@@ -104,7 +106,7 @@ def inbound(ws: Workspace, assignment: str) -> list[Submitted]:
     found = []
     for entry in folder.iterdir():
         parts = entry.name.split("+")
-        if entry.is_dir() and len(parts) >= 3 and parts[1] == assignment:
+        if not entry.is_symlink() and entry.is_dir() and len(parts) >= 3 and parts[1] == assignment:
             found.append(Submitted(parts[0], entry, _when(parts[2], entry)))
     return sorted(found, key=lambda s: s.submitted)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -287,8 +288,15 @@ c.Execute.timeout = 60
 
 
 def iter_files(folder: Path) -> Iterator[Path]:
-    """Every ordinary file under ``folder``, skipping hidden and checkpoint folders."""
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if path.is_file() and not any(p.startswith(".") or p == "__MACOSX" for p in parts):
-            yield path
+    """Every ordinary file under ``folder``, skipping hidden and checkpoint
+    folders and symbolic links: a link in an upload, or in the hub's exchange
+    where every learner can write, could point at anything the trainer can read
+    (another learner's work, the instructor notebooks)."""
+    found = []
+    for top, folders, files in os.walk(folder):  # a linked folder is listed but not entered
+        folders[:] = [f for f in folders if not f.startswith(".") and f != "__MACOSX"]
+        for name in files:
+            path = Path(top) / name
+            if not name.startswith(".") and not path.is_symlink() and path.is_file():
+                found.append(path)
+    yield from sorted(found)
