@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import sys
 import tempfile
 import threading
@@ -43,11 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULE = "course/01-the-ladder.ipynb"
 GIB = 1024 ** 3
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _pss(pids: list[int]) -> int:
@@ -124,7 +118,7 @@ def _cells() -> list[str]:
 def capacity(learners: int, base: Path) -> dict[str, float]:
     """Start ``learners`` servers at once and run module 1 in each; times and memory."""
     names = tuple(f"learner{i:03d}" for i in range(1, learners + 1))
-    hub = Hub(base / f"hub-{learners}", port=_free_port(), learners=names).start()
+    hub = Hub(base / f"hub-{learners}", port=0, learners=names).start()
     try:
         time.sleep(2)
         idle = _pss(hub.leftovers())

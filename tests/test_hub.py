@@ -13,7 +13,6 @@ started is stopped, and checked stopped.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -44,11 +43,6 @@ LEARNERS = {"ada": "solution", "ben": "partly-wrong", "cy": None}
 ASSIGNMENT = "ladder"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def _act(hub: Hub, learner: str, token: str, action: str) -> object:
     """What pressing Fetch, Submit or Fetch Feedback in the Assignments panel asks the learner's server."""
@@ -61,7 +55,7 @@ def hub_run(tmp_path_factory: pytest.TempPathFactory, postgres):
     if not available():
         pytest.skip("bubblewrap cannot run here: grading on the hub uses the sandbox (apt-get install bubblewrap)")
     base = tmp_path_factory.mktemp("hub")
-    hub = Hub(base / "hub", port=_free_port(), learners=tuple(LEARNERS), trainers=("trainer",))
+    hub = Hub(base / "hub", port=0, learners=tuple(LEARNERS), trainers=("trainer",))
     hub.start()
     try:
         roster = base / "roster.csv"

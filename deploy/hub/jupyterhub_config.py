@@ -8,6 +8,7 @@ tests, a trial and a real single-server hub:
 
     COPRODUCTION_HUB_STATE     folder for the hub's own state, homes and exchange (required)
     COPRODUCTION_HUB_PORT      port on 127.0.0.1 (default 8000); put TLS in front for real use
+    COPRODUCTION_HUB_API_PORT  the hub's own port behind the proxy (default: the port above + 1)
     COPRODUCTION_HUB_USERS     learners' user names, comma-separated (their roster ids)
     COPRODUCTION_HUB_TRAINERS  trainers' user names (hub admins), comma-separated
     COPRODUCTION_HUB_ADMIN_TOKEN  an API token for the course's scripts (tests, load), optional
@@ -45,7 +46,7 @@ learners, trainers = _names("COPRODUCTION_HUB_USERS"), _names("COPRODUCTION_HUB_
 
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = int(os.environ.get("COPRODUCTION_HUB_PORT", "8000"))
-c.JupyterHub.hub_port = c.JupyterHub.port + 1
+c.JupyterHub.hub_port = int(os.environ.get("COPRODUCTION_HUB_API_PORT", c.JupyterHub.port + 1))
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")

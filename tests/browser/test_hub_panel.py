@@ -17,7 +17,7 @@ from coproduction.hub.home import COURSE_FOLDER
 from coproduction.hub.server import Hub
 
 from ..conftest import ROOT
-from .conftest import OUTPUT, Shots, free_port
+from .conftest import OUTPUT, Shots
 
 LEARNER = "dee"
 
@@ -25,7 +25,7 @@ LEARNER = "dee"
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("hub-panel")
-    hub = Hub(base / "hub", port=free_port(), learners=(LEARNER,), trainers=("trainer",)).start()
+    hub = Hub(base / "hub", port=0, learners=(LEARNER,), trainers=("trainer",)).start()
     try:
         roster = base / "roster.csv"
         roster.write_text(f"id\n{LEARNER}\n", encoding="utf-8")

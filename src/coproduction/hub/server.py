@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,13 +30,19 @@ __all__ = ["Hub", "HubError", "CONFIG"]
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "hub" / "jupyterhub_config.py"
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class HubError(RuntimeError):
     """The hub would not start, or a request to it failed; the message says why."""
 
 
 @dataclass
 class Hub:
-    """One JupyterHub, its state in ``state``, on ``127.0.0.1:port``."""
+    """One JupyterHub, its state in ``state``, on ``127.0.0.1:port`` (0: any free port)."""
 
     state: Path
     port: int = 8000
@@ -51,7 +58,11 @@ class Hub:
 
     def start(self, timeout: float = 60) -> "Hub":
         self.state.mkdir(parents=True, exist_ok=True)
+        api_port = self.port + 1
+        if self.port == 0:  # tests and benchmarks: two free ports, the proxy's and the hub's own
+            self.port, api_port = _free_port(), _free_port()
         env = {**os.environ, "COPRODUCTION_HUB_STATE": str(self.state), "COPRODUCTION_HUB_PORT": str(self.port),
+               "COPRODUCTION_HUB_API_PORT": str(api_port),
                "COPRODUCTION_HUB_USERS": ",".join(self.learners),
                "COPRODUCTION_HUB_TRAINERS": ",".join(self.trainers),
                "COPRODUCTION_HUB_PASSWORD": self.password, "COPRODUCTION_HUB_ADMIN_TOKEN": self.token,
