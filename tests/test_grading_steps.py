@@ -182,3 +182,34 @@ def test_a_message_of_the_wrong_shape_is_refused_with_a_reason(wire: dict) -> No
 
     with pytest.raises(ProtocolError, match="the notebook's process sent"):
         read(wire, CellRan, where="the notebook's process")
+
+
+def test_the_tamper_check_names_a_replaced_course_function_or_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each cell the learner's process compares what grading relies on
+    with a snapshot taken before any learner code ran."""
+    import sys
+    from types import SimpleNamespace
+
+    import coproduction.questions as questions
+    from coproduction.cohort.runner import changed, snapshot
+
+    shell = SimpleNamespace(displayhook=object(), display_pub=object())
+    before = snapshot(shell)
+    assert "coproduction.questions.check" in before and changed(shell, before) == []
+    monkeypatch.setattr(questions, "check", lambda *args: None)
+    monkeypatch.setattr("builtins.divmod", lambda *args: (0, 0))
+    assert changed(shell, before) == ["builtins.divmod", "coproduction.questions.check"]
+    monkeypatch.delitem(sys.modules, "coproduction.checks")  # its functions go with it
+    assert "sys.modules['coproduction.checks']" in changed(shell, before)
+
+
+def test_a_learners_process_starts_with_tracebacks_ready() -> None:
+    """The worker formats one traceback before it forks a process per learner,
+    so none of them pays again for what the first traceback imports."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom coproduction.cohort.runner import make_shell\n"
+             "before = 'stack_data' in sys.modules\nmake_shell()\nprint(before, 'stack_data' in sys.modules)")
+    said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert said.split() == ["False", "True"]

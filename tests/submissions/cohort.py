@@ -328,7 +328,7 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
         return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
             "graded", every, ("output of the answer to Part 1: ", "was cut"), ("output limit:",))
     if kind == "huge-lines":
-        loud = solved["q1_answer"] + "\nfor i in range(300_000):\n    print(i)"
+        loud = solved["q1_answer"] + "\nfor i in range(50_000):\n    print(i)"
         return name, edited(lambda nb: None, {**solved, "q1_answer": loud}), Expect(
             "graded", every, ("output of the answer to Part 1: ", "was cut"))
 

@@ -95,6 +95,51 @@ def _add_learners(ws: Workspace, learners: list[Learner]) -> None:
             gb.update_or_create_student(ident, first_name=first, last_name=last, email=email)
 
 
+def _stamp_schema(source_url: str, target_url: str) -> None:
+    """Give an empty database the generated gradebook's schema version.
+    nbgrader stamps a new gradebook by running ``alembic heads``, which needs
+    alembic on PATH and a second; the version is the generated gradebook's."""
+    from sqlalchemy import create_engine, inspect, text
+
+    target = create_engine(target_url)
+    try:
+        if inspect(target).get_table_names():
+            return
+        source = create_engine(source_url)
+        try:
+            with source.connect() as db:
+                version = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        finally:
+            source.dispose()
+        with target.begin() as db:
+            db.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            db.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
+    finally:
+        target.dispose()
+
+
+def _record_assignments(source_url: str, target_url: str, names: list[str]) -> None:
+    """Record each assignment, its notebooks and their cells, as the generated
+    gradebook holds them, in another gradebook (on a database server), through
+    nbgrader's own API: what ``generate_assignment`` would record there, in a
+    second instead of generating every notebook again."""
+    from nbgrader.api import Gradebook
+
+    _stamp_schema(source_url, target_url)
+    own = {"id", "name", "notebook", "assignment"}  # said by the call itself, or the target's own
+    with Gradebook(source_url, COURSE_ID) as source, Gradebook(target_url, COURSE_ID) as target:
+        for name in names:
+            assignment = source.find_assignment(name)
+            target.update_or_create_assignment(name, duedate=assignment.duedate)
+            for notebook in assignment.notebooks:
+                target.update_or_create_notebook(notebook.name, name, kernelspec=notebook.kernelspec)
+                for kind in ("grade_cell", "solution_cell", "task_cell", "source_cell"):
+                    record = getattr(target, f"update_or_create_{kind}")
+                    for cell in getattr(notebook, f"{kind}s"):
+                        fields = {k: v for k, v in cell.to_dict().items() if k not in own}
+                        record(cell.name, notebook.name, name, **fields)
+
+
 def _where(db_url: str) -> str:
     """A database URL as a trainer may see it said: no user name or password."""
     scheme, _, rest = db_url.partition("://")
@@ -112,14 +157,14 @@ def create_cohort(root: Path, roster: Path, course: Path, db_url: str | None = N
     existed = Path(root).exists()
     root = Workspace.write_new(root, course, db_url, names, roster, exchange)
     try:
+        cache = generated(course, say)
+        say("Copying the learners' notebooks into the workspace")
+        shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
         if db_url is None:
-            cache = generated(course, say)
-            say("Copying the learners' notebooks and the gradebook into the workspace")
-            shutil.copytree(cache / "release", root / "release", dirs_exist_ok=True)
             shutil.copyfile(cache / "gradebook.db", root / "gradebook.db")
-        else:  # a database server: nbgrader generates the notebooks and records every assignment there, in one run
+        else:
             say(f"Recording the assignments in the gradebook at {_where(db_url)}")
-            nbgrader("generate_assignment", "*", "--force", cwd=root)
+            _record_assignments(f"sqlite:///{cache / 'gradebook.db'}", db_url, names)
         ws = Workspace(root)
         say(f"Adding {len(learners)} learners to the gradebook")
         _add_learners(ws, learners)

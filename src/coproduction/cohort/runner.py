@@ -170,7 +170,24 @@ def make_shell() -> Any:
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.autocall = 0
-    return Shell.instance(config=config)
+    shell = Shell.instance(config=config)
+    _warm_up(shell)
+    return shell
+
+
+def _warm_up(shell: Any) -> None:
+    """Format one traceback now, in the worker, so that every learner's
+    process (a fork of it) inherits what the first traceback costs: IPython
+    imports stack_data and pygments for it, and ``inspect`` indexes every
+    loaded module's file. Without this each learner paid for it again (about
+    a third of a learner process's time). Only course code is in the
+    traceback, and nothing of it is kept but those caches."""
+    from coproduction.checks import plain
+
+    try:
+        plain(object())
+    except Exception:  # raised inside a course module, as a failing check is
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
 
 
 # What grading relies on, as the process holds it before any learner code runs.
@@ -178,10 +195,15 @@ _SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "sh
                   "_showtraceback", "transform_cell", "system", "system_piped")
 
 
-def _course_functions() -> dict[str, int]:
+def _course_functions(names: list[str] | None = None) -> dict[str, int]:
+    """Identities of the course package's modules and their functions: of
+    the modules ``names``, or of every course module loaded."""
+    if names is None:
+        names = [n for n in list(sys.modules) if n == "coproduction" or n.startswith("coproduction.")]
     found = {}
-    for name, module in list(sys.modules.items()):
-        if module is not None and (name == "coproduction" or name.startswith("coproduction.")):
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None:
             for attr, value in list(vars(module).items()):
                 if callable(value) and not attr.startswith("__"):
                     found[f"{name}.{attr}"] = id(getattr(value, "__code__", value))
@@ -189,22 +211,25 @@ def _course_functions() -> dict[str, int]:
     return found
 
 
-def snapshot(shell: Any) -> dict[str, int]:
+def snapshot(shell: Any, modules: list[str] | None = None) -> dict[str, int]:
     """Identities of the objects whose replacement would let a learner
-    change how their own work is checked."""
+    change how their own work is checked (in the course modules ``modules``,
+    or in every one loaded)."""
     marks = {f"builtins.{k}": id(v) for k, v in vars(builtins).items() if not k.startswith("_")}
     marks.update({f"IPython shell.{m}": id(getattr(type(shell), m, None)) for m in _SHELL_METHODS})
     marks.update({f"IPython shell.{m} (on the instance)": 0 for m in _SHELL_METHODS})
     marks["IPython shell.displayhook"] = id(shell.displayhook)
     marks["IPython shell.display_pub"] = id(shell.display_pub)
     marks["sys.displayhook"] = id(sys.displayhook)
-    marks.update(_course_functions())
+    marks.update(_course_functions(modules))
     return marks
 
 
 def changed(shell: Any, before: dict[str, int]) -> list[str]:
     """What the learner's code replaced since ``before`` (a :func:`snapshot`)."""
-    now = snapshot(shell)
+    # Only what ``before`` holds is compared, so only its modules are looked at (cells add up).
+    modules = [key[len("sys.modules['"):-2] for key in before if key.startswith("sys.modules[")]
+    now = snapshot(shell, modules)
     for method in _SHELL_METHODS:  # assigning on the instance shadows the class's method
         if method in vars(shell):
             now[f"IPython shell.{method} (on the instance)"] = id(vars(shell)[method])
