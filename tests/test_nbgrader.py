@@ -40,31 +40,40 @@ def _fill(release: Path, answers: dict[str, str], written: dict[str, str], dest:
 NBGRADER_LEARNERS = ("solution", "partly-wrong", "blank", "hard-coded")
 
 
-@pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))
-def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           release: Path) -> tuple[Assignment, Path, dict]:
-    """A course copy with these simulated learners submitted and autograded by nbgrader."""
-    assignment = ASSIGNMENTS[request.param]
-    course = copy_course(tmp_path_factory.mktemp(assignment.name) / "course")
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory: pytest.TempPathFactory, release: Path) -> tuple[Path, dict]:
+    """A course copy with these simulated learners' work for every assignment,
+    autograded by nbgrader in one run (its start-up costs more than a notebook):
+    the course and each submission's scores, by assignment and learner."""
+    course = copy_course(tmp_path_factory.mktemp("graded") / "course")
     # The run's release: its gradebook already holds every assignment, as generate_assignment leaves it.
     (course / ".nbgrader").mkdir()
     shutil.copy(release / "gradebook.db", course / ".nbgrader" / "gradebook.db")
-    for learner_id in NBGRADER_LEARNERS:
-        learner = assignment.learners[learner_id]
-        written = assignment.written if learner.written else {}
-        _fill(assignment.release, learner.answers(), written,
-              course / ".nbgrader" / "submitted" / learner_id / assignment.name / f"{assignment.name}.ipynb")
-    nbgrader("autograde", assignment.name, "--force", cwd=course)
-    scores = {}
-    with Gradebook(f"sqlite:///{course / '.nbgrader' / 'gradebook.db'}") as gb:
+    for assignment in ASSIGNMENTS.values():
         for learner_id in NBGRADER_LEARNERS:
-            submission = gb.find_submission(assignment.name, learner_id)
-            scores[learner_id] = {
-                "total": submission.score,
-                "max": submission.max_score,
-                "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in submission.notebooks[0].grades},
-            }
-    return assignment, course, scores
+            learner = assignment.learners[learner_id]
+            written = assignment.written if learner.written else {}
+            _fill(assignment.release, learner.answers(), written,
+                  course / ".nbgrader" / "submitted" / learner_id / assignment.name / f"{assignment.name}.ipynb")
+    nbgrader("autograde", "*", "--force", cwd=course)
+    scores: dict[str, dict] = {}
+    with Gradebook(f"sqlite:///{course / '.nbgrader' / 'gradebook.db'}") as gb:
+        for name in ASSIGNMENTS:
+            for learner_id in NBGRADER_LEARNERS:
+                submission = gb.find_submission(name, learner_id)
+                scores.setdefault(name, {})[learner_id] = {
+                    "total": submission.score,
+                    "max": submission.max_score,
+                    "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in submission.notebooks[0].grades},
+                }
+    return course, scores
+
+
+@pytest.fixture(params=sorted(ASSIGNMENTS))
+def graded(request: pytest.FixtureRequest, graded_course: tuple[Path, dict]) -> tuple[Assignment, Path, dict]:
+    """One assignment of the graded course: the assignment, the course and its scores."""
+    course, scores = graded_course
+    return ASSIGNMENTS[request.param], course, scores[request.param]
 
 
 def _points(assignment: Assignment) -> dict[str, float]:
@@ -174,25 +183,32 @@ VALIDATED = ("blank", "partly-wrong", "alternative", "core-only")
 _REPORT_START = re.compile(r"^(?=VALIDATION FAILED ON|Success! Your notebook passes all the tests\.)", re.M)
 
 
-@pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))
-def validated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What the Validate button shows each of these learners: nbgrader's
-    validator on their copies, in one run (its start-up costs more than a
-    notebook). Each learner's report, from standard output: the dialog shows
-    the report, not the server's log (standard error), where a kernel's
-    shutdown can log a traceback of its own under load."""
-    name = request.param
-    assignment = ASSIGNMENTS[name]
-    folder = tmp_path_factory.mktemp(f"validate-{name}")
-    paths = []
-    for learner in VALIDATED:
-        path = folder / learner / f"{name}.ipynb"
-        _fill(assignment.release, assignment.learners[learner].answers(), assignment.written, path)
-        paths.append(str(path))
+@pytest.fixture(scope="module")
+def validated_all(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+    """What the Validate button shows each of these learners on every exercise:
+    nbgrader's validator on their copies, in one run (its start-up costs more
+    than a notebook). Each report, by (exercise, learner), from standard
+    output: the dialog shows the report, not the server's log (standard
+    error), where a kernel's shutdown can log a traceback of its own under load."""
+    folder = tmp_path_factory.mktemp("validate")
+    checked, paths = [], []
+    for name, assignment in sorted(ASSIGNMENTS.items()):
+        for learner in VALIDATED:
+            path = folder / name / learner / f"{name}.ipynb"
+            _fill(assignment.release, assignment.learners[learner].answers(), assignment.written, path)
+            checked.append((name, learner))
+            paths.append(str(path))
     result = nbgrader("validate", *paths, cwd=folder, check=False)
     reports = [part for part in _REPORT_START.split(result.stdout) if part.strip()]
-    assert len(reports) == len(VALIDATED), result.stdout[-3000:] + result.stderr[-3000:]
-    return {"name": name, **dict(zip(VALIDATED, reports))}
+    assert len(reports) == len(paths), result.stdout[-3000:] + result.stderr[-3000:]
+    return dict(zip(checked, reports))
+
+
+@pytest.fixture(params=sorted(ASSIGNMENTS))
+def validated(request: pytest.FixtureRequest, validated_all: dict[tuple[str, str], str]) -> dict[str, str]:
+    """One exercise's reports, by learner."""
+    name = request.param
+    return {"name": name, **{learner: validated_all[(name, learner)] for learner in VALIDATED}}
 
 
 @pytest.mark.parametrize("learner", VALIDATED)

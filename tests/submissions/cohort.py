@@ -340,6 +340,13 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
     raise ValueError(kind)
 
 
+#: Every kind of submission one learner of the cohort sends once (learner i sends kind i).
+SPECIAL_KINDS = BAD_KINDS + MALICIOUS_KINDS + GRADER_ATTACKS
+#: The smallest cohort with every special kind, a standard learner for the
+#: malicious ones to attack, and a learner who sends nothing.
+SMALLEST = len(SPECIAL_KINDS) + 2
+
+
 def build(course: Path, workspace: Path, port: int, token: str, learners: int = 41,
           gradebook: str | None = None) -> Cohort:
     """The cohort: learner i has one special kind (bad or malicious) on one
@@ -347,7 +354,7 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
     sends nothing."""
     roster = [f"L{i:02d}" for i in range(1, learners + 1)]
     cohort = Cohort(roster, silent=[roster[-1]])
-    specials = BAD_KINDS + MALICIOUS_KINDS + GRADER_ATTACKS
+    specials = SPECIAL_KINDS
     names = list(ASSIGNMENTS)
     for i, learner in enumerate(roster[:-1]):
         for j, name in enumerate(names):
