@@ -543,7 +543,7 @@ def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) ->
     ws: Workspace = cohort["ws"]
     names = ["evidence", "investment"]
     final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
-    pending = _collect_again(cohort, names, tmp_path, learners=16)
+    pending = _collect_again(cohort, names, tmp_path, learners=12)
     command = _autograde_command(ws, *names)
     for interrupt in (signal.SIGINT, signal.SIGKILL):  # Ctrl-C, then a kill
         before = _graded_since(ws, names, pending)

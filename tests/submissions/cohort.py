@@ -282,8 +282,10 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
         return name, edited(lambda nb: None, {**solved, "q3_answer": "while True:\n    pass"}), Expect(
             "timeout", every - {"q3_tests"}, ("stopped after", "at the answer to Part 3: ", "still ran"))
     if kind == "ignores-interrupt":
-        loop = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, "
-                "signal.SIG_IGN)\nwhile True:\n    try:\n        pass\n    except BaseException:\n        pass")
+        # It waits rather than spins (the infinite loop above spins): a core it kept busy would only slow the tests.
+        loop = ("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, "
+                "signal.SIG_IGN)\nwhile True:\n    try:\n        time.sleep(0.05)\n    except BaseException:\n"
+                "        pass")
         # It cannot be interrupted, so the notebook is stopped before any part's further checks ran.
         # Its use of signal also puts it in front of a trainer.
         return name, edited(lambda nb: None, {**solved, "q2_answer": loop}), Expect(
