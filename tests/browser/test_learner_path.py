@@ -20,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -212,17 +212,30 @@ def _saved(lab: Lab, relative: str) -> dict:
     return json.loads((lab.root / relative).read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: Path(p.module).stem)
-def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
-    shots = Shots(OUTPUT / "lab" / Path(path.module).stem)
+@pytest.fixture(scope="module")
+def browser_tab(lab: Lab, chromium: Any) -> Iterator[tuple[Any, str]]:
+    """One learner's browser tab on JupyterLab, kept open from module to
+    module as a learner keeps it (JupyterLab loads once), and the address
+    opening JupyterLab landed on."""
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     try:
-        # Opening JupyterLab lands on the course's first page.
         page.goto(lab.page_url("/"))
         page.wait_for_selector(f"{VISIBLE} .jp-Notebook", timeout=60_000)
-        assert "/lab/tree/course/" in page.url
-        shots.take(page, "landing")
+        Shots(OUTPUT / "lab" / "00-landing").take(page, "landing")
+        yield page, page.url
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: Path(p.module).stem)
+def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath) -> None:
+    shots = Shots(OUTPUT / "lab" / Path(path.module).stem)
+    page, landed = browser_tab
+    try:
+        # Opening JupyterLab landed on the course's first page.
+        assert "/lab/tree/course/" in landed, landed
+        shots.take(page, "start")
         _menu(page, "File", "Close All Tabs")  # start each module from the file browser
         page.wait_for_timeout(500)
         while page.locator(".jp-Dialog").count():  # opening a page can mark it changed
@@ -362,4 +375,6 @@ def test_learner_path(lab: Lab, chromium: Any, path: LearnerPath) -> None:
         assert "Nothing on this page is sent anywhere" in shown
     finally:
         shots.take(page, "last")
-        context.close()
+        while page.locator(".jp-Dialog").count():  # a path that stopped half-way leaves the next a clean tab
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
