@@ -502,8 +502,8 @@ def _collect_again(cohort: dict, names: list[str], folder: Path, learners: int) 
     return {(s.learner, s.assignment) for s in again}
 
 
-def _autograde_command(ws: Workspace, *names: str) -> list[str]:
-    return [sys.executable, "-m", "coproduction.cli", "autograde", str(ws.root), *names, "--workers", "2",
+def _autograde_command(ws: Workspace, *names: str, workers: int = 2) -> list[str]:
+    return [sys.executable, "-m", "coproduction.cli", "autograde", str(ws.root), *names, "--workers", str(workers),
             "--timeout", str(TIMEOUT), "--sandbox", "required", "--quiet"]
 
 
@@ -518,7 +518,8 @@ def test_two_trainers_grading_at_once_lose_nothing(cohort, tmp_path: Path) -> No
     again = _collect_again(cohort, names, tmp_path, learners=18)
     kinds = {s.kind for s in cohort["built"].submissions if (s.learner, s.assignment) in again}
     assert kinds & set(synthetic.BAD_KINDS) and kinds & set(synthetic.MALICIOUS_KINDS) and "solution" in kinds
-    runs = [subprocess.Popen(_autograde_command(ws, name), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # One grading worker each: on two cores, two trainers' commands are already one per core.
+    runs = [subprocess.Popen(_autograde_command(ws, name, workers=1), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for name in names]
     looks = 0
     while any(run.poll() is None for run in runs):
