@@ -182,11 +182,17 @@ def test_nothing_one_learner_does_reaches_the_next(tmp_path: Path, sandboxed: bo
     '''
     probe = f'''
     import builtins, os, pathlib, pandas, statistics
+
+    def command(pid):  # without the sandbox, other tests' processes come and go meanwhile
+        try:
+            return pathlib.Path("/proc", pid, "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return ""
+
     print("len", len([1, 2]), "mean", pandas.Series([1.0, 3.0]).mean(), "env", os.environ.get("LEAKED"),
           "shared", "SHARED" in globals(),
           "files", [f for f in {folders} if any(pathlib.Path(f).glob("*{token}*"))],
-          "sleepers", [p for p in os.listdir("/proc") if p.isdigit()
-                       and "59.{stamp}" in pathlib.Path("/proc", p, "cmdline").read_bytes().decode(errors="replace")])
+          "sleepers", [p for p in os.listdir("/proc") if p.isdigit() and "59.{stamp}" in command(p)])
     '''
     outcomes = grade([("first", [patcher]), ("next", [probe])], tmp_path, sandboxed=sandboxed)
     assert outcomes["first"].end == "finished" and outcomes["first"].results[0]["outputs"] == []
