@@ -28,7 +28,7 @@ VALUES = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_te
 def test_the_image_installs_the_lock_with_the_makefiles_uv() -> None:
     uv = re.search(r"^UV_VERSION := (\S+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert uv and f'"uv=={uv.group(1)}"' in DOCKERFILE
-    assert "-r requirements.lock" in DOCKERFILE and "--no-deps -e ." in DOCKERFILE
+    assert "--no-deps -r requirements.lock" in DOCKERFILE and "--no-deps -e ." in DOCKERFILE
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     for learner_data in ("my-work", "cohorts", ".nbgrader", "hub-state", ".venv"):
         assert learner_data in ignored, f"the image must not carry {learner_data}"

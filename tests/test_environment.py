@@ -3,9 +3,11 @@ environment.yml (conda, Binder) agrees with the lock."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 
+import nbformat
 import pytest
 import yaml
 from packaging.requirements import Requirement
@@ -49,6 +51,18 @@ def test_the_stack_the_course_promises() -> None:
     assert pins["nbgrader"].startswith("0.9.")
     assert pins["ipywidgets"].startswith("8.")
     assert pins["jupyter-book"].startswith("1.0."), "Jupyter Book 2 cannot build offline"
+
+
+def test_the_environment_leaves_out_the_iri_checker_that_slows_every_start() -> None:
+    """rfc3987-syntax builds its parsers whenever jsonschema is imported, in every
+    process that reads a notebook; jsonschema and nbformat work without it."""
+    assert "rfc3987-syntax" not in _lock() and "--no-emit-package rfc3987-syntax" in (ROOT / "Makefile").read_text()
+    assert importlib.util.find_spec("rfc3987_syntax") is None, "run make install: the lock leaves rfc3987-syntax out"
+    notebook = nbformat.read(ROOT / "exercises" / "ladder" / "ladder.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    notebook.cells[0]["cell_type"] = "not-a-cell-type"
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(notebook)
 
 
 def test_environment_yml_agrees_with_the_lock() -> None:
