@@ -189,13 +189,13 @@ class _Listener:
             conn.close()
 
 
-#: Learners in the synthetic cohort on each gradebook: on SQLite, where a
-#: trainer starts, the whole cohort (41, the size the cohort pipeline was
-#: built for, with a learner for every wrong option of every part); on
-#: PostgreSQL, where what differs is how grades are stored, the smallest
-#: cohort with every bad, malicious and attacking kind (and the standard work
-#: those learners send for the other assignments).
-LEARNERS = {"sqlite": 41, "postgresql": synthetic.SMALLEST}
+#: The synthetic cohort on each gradebook: on SQLite, where a trainer
+#: starts, the whole cohort (41 learners, 200 submissions: the size the
+#: cohort pipeline was built for, with a learner for every wrong option of
+#: every part); on PostgreSQL, where what differs is how grades are stored,
+#: the sparse cohort: every bad, malicious and attacking submission, and
+#: every standard kind from three standard learners (41 submissions).
+COHORTS = {"sqlite": {"learners": 41}, "postgresql": {"learners": synthetic.SPARSE, "sparse": True}}
 WHOLE = pytest.mark.parametrize("cohort", ["sqlite"], indirect=True)  # tests that need the whole cohort
 
 
@@ -208,7 +208,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     listener = _Listener()
     workspace_path = base / "workspace"
     db_url = gradebook_url(request, "cohort")
-    built = synthetic.build(ROOT, workspace_path, listener.port, token, LEARNERS[request.param], db_url)
+    built = synthetic.build(ROOT, workspace_path, listener.port, token, gradebook=db_url, **COHORTS[request.param])
     roster = base / "roster.csv"
     roster.write_text(synthetic.roster_csv(built), encoding="utf-8")
     ws = create_cohort(workspace_path, roster, ROOT, db_url)
@@ -237,7 +237,7 @@ def test_collect_files_every_upload_and_reports_the_rest(cohort) -> None:
     built = cohort["built"]
     for name, found in cohort["collected"].items():
         assert any("stranger_upload.ipynb: no roster id" in u for u in found.unmatched), found.unmatched
-        assert found.nothing == built.silent
+        assert found.nothing == built.absent(name)
         missing = [s.learner for s in built.submissions if s.assignment == name and s.kind == "missing"]
         assert sorted(found.no_notebook) == missing
     assert not cohort["log"], "the sandbox was on, so there was no warning"
@@ -248,7 +248,7 @@ def test_every_learner_gets_the_status_and_score_their_submission_earns(cohort) 
     ws: Workspace = cohort["ws"]
     graded = {(r.learner, r.assignment): r for r in cohort["rows"]}
     built = cohort["built"]
-    assert len(built.roster) == LEARNERS[cohort["gradebook"]] and len(graded) == len(built.submissions)
+    assert len(built.roster) == COHORTS[cohort["gradebook"]]["learners"] and len(graded) == len(built.submissions)
     kinds = {s.kind for s in built.submissions}
     assert set(synthetic.SPECIAL_KINDS) | set(synthetic.STANDARD) <= kinds
     wrong = []  # every learner's problem at once: one run of the cohort shows them all
@@ -442,7 +442,7 @@ def test_report_and_export(cohort, tmp_path: Path) -> None:
                     "Written answers waiting for a trainer", "Submissions that could not be graded to the end"):
         assert heading in page
     assert page.count('<img src="data:image/png;base64,') == 2 and 'alt="Dot plot of each graded learner' in page
-    sent_nothing = len(built.silent) * len(ws.assignments) + sum(1 for s in built.submissions if s.kind == "missing")
+    sent_nothing = sum(len(built.absent(a)) for a in ws.assignments) + sum(1 for s in built.submissions if s.kind == "missing")
     assert f"Not shown: {sent_nothing} not submitted" in page
     assert "Part 1: " in page and "q1_tests" not in page, "parts are named as the exercise names them"
     assert "timeout: " in page and "Submissions that need a trainer" in page
@@ -485,13 +485,12 @@ def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort
 SLOW_KINDS = frozenset({"infinite-loop", "ignores-interrupt"})
 
 
-def _collect_again(cohort: dict, names: list[str], folder: Path, learners: int) -> set[tuple[str, str]]:
-    """Collect again what the first ``learners`` on the roster uploaded for
-    these assignments (but work that runs to the time limit): it is to grade
+def _collect_again(cohort: dict, names: list[str], folder: Path, most: int) -> set[tuple[str, str]]:
+    """Collect again the first ``most`` submissions (in roster order) for
+    these assignments, but work that runs to the time limit: it is to grade
     again. Returns the (learner, assignment) pairs collected."""
-    chosen = set(cohort["built"].roster[:learners])
     again = [s for s in cohort["built"].submissions
-             if s.assignment in names and s.learner in chosen and s.kind not in SLOW_KINDS]
+             if s.assignment in names and s.kind not in SLOW_KINDS][:most]
     for name in names:
         archive = folder / f"{name}.zip"
         with zipfile.ZipFile(archive, "w") as zipped:
@@ -515,7 +514,7 @@ def test_two_trainers_grading_at_once_lose_nothing(cohort, tmp_path: Path) -> No
     ws: Workspace = cohort["ws"]
     names = ["ladder", "power"]
     final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
-    again = _collect_again(cohort, names, tmp_path, learners=18)
+    again = _collect_again(cohort, names, tmp_path, most=34)
     kinds = {s.kind for s in cohort["built"].submissions if (s.learner, s.assignment) in again}
     assert kinds & set(synthetic.BAD_KINDS) and kinds & set(synthetic.MALICIOUS_KINDS) and "solution" in kinds
     # One grading worker each: on two cores, two trainers' commands are already one per core.
@@ -542,9 +541,9 @@ def _graded_since(ws: Workspace, assignments: list[str], pending: set[tuple[str,
 @pytest.mark.slow
 def test_an_interrupted_run_loses_nothing_and_resumes(cohort, tmp_path: Path) -> None:
     ws: Workspace = cohort["ws"]
-    names = ["evidence", "investment"]
+    names = ["evidence", "investment", "practice"]
     final = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(names)}
-    pending = _collect_again(cohort, names, tmp_path, learners=12)
+    pending = _collect_again(cohort, names, tmp_path, most=22)
     command = _autograde_command(ws, *names)
     for interrupt in (signal.SIGINT, signal.SIGKILL):  # Ctrl-C, then a kill
         before = _graded_since(ws, names, pending)

@@ -60,6 +60,11 @@ class Cohort:
     def expected(self) -> dict[tuple[str, str], Submission]:
         return {(s.learner, s.assignment): s for s in self.submissions}
 
+    def absent(self, assignment: str) -> list[str]:
+        """Learners on the roster who sent nothing for ``assignment``."""
+        sent = {s.learner for s in self.submissions if s.assignment == assignment}
+        return [learner for learner in self.roster if learner not in sent]
+
 
 def points(assignment: str) -> dict[str, float]:
     nb = read_nb(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
@@ -344,16 +349,19 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
 
 #: Every kind of submission one learner of the cohort sends once (learner i sends kind i).
 SPECIAL_KINDS = BAD_KINDS + MALICIOUS_KINDS + GRADER_ATTACKS
-#: The smallest cohort with every special kind, a standard learner for the
-#: malicious ones to attack, and a learner who sends nothing.
-SMALLEST = len(SPECIAL_KINDS) + 2
+#: The sparse cohort's size: a learner for every special kind, three
+#: standard learners (the first is the one the malicious kinds attack; two
+#: are enough to send every standard kind) and a learner who sends nothing.
+SPARSE = len(SPECIAL_KINDS) + 3 + 1
 
 
 def build(course: Path, workspace: Path, port: int, token: str, learners: int = 41,
-          gradebook: str | None = None) -> Cohort:
+          gradebook: str | None = None, *, sparse: bool = False) -> Cohort:
     """The cohort: learner i has one special kind (bad or malicious) on one
     assignment and standard submissions on the others; the last learner
-    sends nothing."""
+    sends nothing. A ``sparse`` cohort has the same special submissions and
+    only them from those learners: the standard work comes from the learners
+    after them, who send every assignment, each standard kind at least once."""
     roster = [f"L{i:02d}" for i in range(1, learners + 1)]
     cohort = Cohort(roster, silent=[roster[-1]])
     specials = SPECIAL_KINDS
@@ -361,6 +369,8 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
     for i, learner in enumerate(roster[:-1]):
         for j, name in enumerate(names):
             assignment = ASSIGNMENTS[name]
+            if sparse and i < len(specials) and j != i % len(names):
+                continue
             if i < len(specials) and j == i % len(names):
                 kind = specials[i]
                 if kind in MALICIOUS_KINDS:
@@ -377,7 +387,10 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                     filename, content, expect = _bad(kind, assignment)
             else:
                 kinds = simulated_kinds(assignment)
-                kind = kinds[(i + j) % len(kinds)]
+                if sparse:  # standard learner k sends STANDARD[5k], STANDARD[5k + 1] ...: every kind among two
+                    kind = STANDARD[((i - len(specials)) * len(names) + j) % len(STANDARD)]
+                else:
+                    kind = kinds[(i + j) % len(kinds)]
                 learner_spec = assignment.learners[kind]
                 written = assignment.written if learner_spec.written else {}
                 content = _bytes(_notebook(name, learner_spec.answers(), written))
