@@ -3,7 +3,9 @@
 41 learners over every assignment (see ``tests/submissions/cohort.py``):
 correct, alternative-correct, partly wrong, blank and hard-coded work, every
 kind of bad submission the pipeline must survive, and malicious ones. Each
-learner's status and score follow from what their submission does.
+learner's status and score follow from what their submission does. On
+PostgreSQL the sparse cohort runs: the same bad, malicious and attacking
+submissions, with the standard work of three learners (see ``COHORTS``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ typed-in score.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class Cohort:
         return [learner for learner in self.roster if learner not in sent]
 
 
+@functools.cache  # the solutions do not change during a run; the suite asks hundreds of times
 def points(assignment: str) -> dict[str, float]:
     nb = read_nb(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
     return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
