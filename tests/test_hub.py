@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -65,8 +66,9 @@ def hub_run(tmp_path_factory: pytest.TempPathFactory, postgres):
         hand_out(ws)  # all five
         tokens = {name: hub.user_token(name) for name in LEARNERS}
         listed, fetched = {}, {}
+        with ThreadPoolExecutor(max_workers=len(LEARNERS)) as pool:  # a class arrives together
+            list(pool.map(hub.start_server, LEARNERS))
         for name, kind in LEARNERS.items():
-            hub.start_server(name)
             listed[name] = hub.request("GET", f"/user/{name}/assignments?course_id={COURSE_ID}", token=tokens[name])
             _act(hub, name, tokens[name], "fetch")
             fetched[name] = hub.state / "home" / name / COURSE_FOLDER / "my-work" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"

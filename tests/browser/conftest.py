@@ -25,10 +25,14 @@ import pytest
 from ..conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("COPRODUCTION_CHROMIUM", "/usr/bin/chromium"))
-# Flags for a closed network and a root user (see the machine notes).
+# Flags for a closed network and a root user (see the machine notes). Without
+# smooth scrolling a wheel turn moves the page in one step instead of
+# animating there: the same positions, fewer frames to draw (about 8% of the
+# learner paths' CPU).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-smooth-scrolling",
 ]
 OUTPUT = ROOT / "test-output"
 
