@@ -15,8 +15,9 @@ import functools
 import json
 import shutil
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import nbformat
 
@@ -68,10 +69,11 @@ class Cohort:
 
 
 @functools.cache  # the solutions do not change during a run; the suite asks hundreds of times
-def points(assignment: str) -> dict[str, float]:
+def points(assignment: str) -> Mapping[str, float]:
+    """Each graded part's points, read from the solution (read-only: it is shared)."""
     nb = read_nb(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
-    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade")}
+    return MappingProxyType({c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+                             for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")})
 
 
 def score(submission: Submission) -> float:
@@ -353,7 +355,8 @@ def _bad(kind: str, assignment: Assignment) -> tuple[str, bytes, Expect]:
 SPECIAL_KINDS = BAD_KINDS + MALICIOUS_KINDS + GRADER_ATTACKS
 #: The sparse cohort's size: a learner for every special kind, three
 #: standard learners (the first is the one the malicious kinds attack; two
-#: are enough to send every standard kind) and a learner who sends nothing.
+#: send every standard kind; the third gives the follow-up runs enough work
+#: to regrade) and a learner who sends nothing.
 SPARSE = len(SPECIAL_KINDS) + 3 + 1
 
 
@@ -371,9 +374,10 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
     for i, learner in enumerate(roster[:-1]):
         for j, name in enumerate(names):
             assignment = ASSIGNMENTS[name]
-            if sparse and i < len(specials) and j != i % len(names):
+            special = i < len(specials) and j == i % len(names)
+            if sparse and i < len(specials) and not special:
                 continue
-            if i < len(specials) and j == i % len(names):
+            if special:
                 kind = specials[i]
                 if kind in MALICIOUS_KINDS:
                     peer = roster[len(specials)]  # a standard learner
@@ -389,7 +393,7 @@ def build(course: Path, workspace: Path, port: int, token: str, learners: int = 
                     filename, content, expect = _bad(kind, assignment)
             else:
                 kinds = simulated_kinds(assignment)
-                if sparse:  # standard learner k sends STANDARD[5k], STANDARD[5k + 1] ...: every kind among two
+                if sparse:  # standard learner k sends the next five standard kinds: every kind among two
                     kind = STANDARD[((i - len(specials)) * len(names) + j) % len(STANDARD)]
                 else:
                     kind = kinds[(i + j) % len(kinds)]
