@@ -373,10 +373,16 @@ def test_magics_warnings_and_slow_cells_behave_as_in_a_kernel(tmp_path: Path) ->
              "import time\ntime.sleep(1.5)\nprint('slow but fine')",
              "time.sleep(1.5)\nprint('also fine')",
              "while True:\n    pass",
-             "print('after the interrupted cell', total)"]
+             "print('after the interrupted cell', total)",
+             "x = 1\nundefined_name"]
     outcome = grade([("kernel", cells)], tmp_path, timeout=2.5, total=30, max_output=200_000)["kernel"]
     shown = text(outcome)
-    assert [i for i, r in outcome.results.items() if r["failed"]] == [6], shown
+    assert [i for i, r in outcome.results.items() if r["failed"]] == [6, 8], shown
+    # An error reads as Python prints it: the cell's line, its code, the error.
+    error = next(o for o in outcome.results[8]["outputs"] if o["output_type"] == "error")
+    traceback = "\n".join(error["traceback"])
+    assert "line 2" in traceback and "undefined_name" in traceback, traceback
+    assert traceback.strip().endswith("NameError: name 'undefined_name' is not defined"), traceback
     assert any("image/png" in o.get("data", {}) for o in outcome.results[0]["outputs"])
     assert "Wall time" in shown and "shell says hi" in shown and "Mean of empty slice" in shown
     assert not [o for o in outcome.results[3]["outputs"] if o.get("name") == "stderr"], "a warning went to stderr"

@@ -205,11 +205,13 @@ def test_the_tamper_check_names_a_replaced_course_function_or_module(monkeypatch
 
 def test_a_learners_process_starts_with_tracebacks_ready() -> None:
     """The worker formats one traceback before it forks a process per learner,
-    so none of them pays again for what the first traceback imports."""
+    so none of them pays again for what the first traceback loads (the
+    formatter's modules and the course's source lines)."""
     import subprocess
     import sys
 
-    probe = ("import sys\nfrom coproduction.cohort.runner import make_shell\n"
-             "before = 'stack_data' in sys.modules\nmake_shell()\nprint(before, 'stack_data' in sys.modules)")
+    probe = ("import linecache, sys\nfrom coproduction.cohort.runner import make_shell\n"
+             "def ready():\n    return any(k.endswith('coproduction/checks.py') for k in linecache.cache)\n"
+             "before = ready()\nmake_shell()\nprint(before, ready())")
     said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert said.split() == ["False", "True"]

@@ -170,6 +170,10 @@ def make_shell() -> Any:
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.autocall = 0
+    # Python's own traceback (each frame's line, then the error) rather than IPython's
+    # default with code around each line: what a trainer or learner reads is the same
+    # error at the same line, and it costs about 1 ms instead of 20 ms (stack_data).
+    config.InteractiveShell.xmode = "Plain"
     shell = Shell.instance(config=config)
     _warm_up(shell)
     return shell
@@ -177,11 +181,10 @@ def make_shell() -> Any:
 
 def _warm_up(shell: Any) -> None:
     """Format one traceback now, in the worker, so that every learner's
-    process (a fork of it) inherits what the first traceback costs: IPython
-    imports stack_data and pygments for it, and ``inspect`` indexes every
-    loaded module's file. Without this each learner paid for it again (about
-    a third of a learner process's time). Only course code is in the
-    traceback, and nothing of it is kept but those caches."""
+    process (a fork of it) inherits what the first traceback costs (IPython's
+    formatter and the source lines it reads: 14 ms, against 1 ms for each
+    traceback after it). Only course code is in the traceback, and nothing of
+    it is kept but those caches."""
     from coproduction.checks import plain
 
     try:
