@@ -9,7 +9,8 @@ nbgrader's Validate button, saves, restarts the kernel, runs everything again
 and opens their progress page: those steps work the same on every exercise,
 and what they report for each exercise is checked exercise by exercise in
 ``tests/test_nbgrader.py`` (Validate) and ``tests/test_progress.py``.
-Screenshots of each step go to ``test-output/lab/<module>/``.
+Screenshots of each step go to ``test-output/lab/<module>/`` (and, if a
+path fails, one of the screen where it stopped).
 """
 
 from __future__ import annotations
@@ -165,6 +166,15 @@ def _wait_idle(page: Any, timeout: float = 120_000) -> None:
     )
 
 
+def _save(page: Any) -> None:
+    """Save the notebook, as a learner presses Ctrl+S, and wait until it is on
+    disk: JupyterLab marks a tab changed-but-unsaved until the server has it."""
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty')", polling=100,
+        timeout=30_000)
+
+
 def _menu(page: Any, menu: str, item: str) -> None:
     page.get_by_role("menuitem", name=menu, exact=True).click()
     page.get_by_role("menuitem", name=item, exact=True).click()
@@ -235,7 +245,6 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
     try:
         # Opening JupyterLab landed on the course's first page.
         assert "/lab/tree/course/" in landed, landed
-        shots.take(page, "start")
         _menu(page, "File", "Close All Tabs")  # start each module from the file browser
         page.wait_for_timeout(500)
         while page.locator(".jp-Dialog").count():  # opening a page can mark it changed
@@ -246,8 +255,7 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         _open_from_file_browser(page, path.module)
         _menu(page, "Run", "Run All Cells")
         _wait_idle(page)
-        page.keyboard.press("Control+s")
-        page.wait_for_timeout(1000)
+        _save(page)
         shots.take(page, "module-run")
         saved = _saved(lab, path.module)
         code = [c for c in saved["cells"] if c["cell_type"] == "code"]
@@ -262,7 +270,6 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         if path.mouse_kind == "select":
             control.select_option(label=path.mouse_choice)
             page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
         after_mouse = _scenario_text(page, path, path.after_mouse)
         assert after_mouse != before and path.after_mouse in after_mouse[:200], after_mouse
         shots.take(page, "scenario-mouse")
@@ -280,7 +287,6 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
             page.keyboard.press(path.keyboard_key)
             page.keyboard.press("Enter")
         page.keyboard.press("Tab")  # and on to the next control
-        page.wait_for_timeout(500)
         after_keys = _scenario_text(page, path, path.after_keyboard)
         assert path.after_keyboard in after_keys[:200], after_keys
         shots.take(page, "scenario-keyboard")
@@ -330,8 +336,7 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         shots.take(page, "check-my-work")
         if path is not PATHS[0]:
             return  # the rest of the loop is the same for every exercise (see the module's docstring)
-        page.keyboard.press("Control+s")
-        page.wait_for_timeout(1000)
+        _save(page)
         page.get_by_role("button", name="Validate").click()
         dialog = page.locator(".jp-Dialog")
         dialog.wait_for(timeout=120_000)
@@ -352,8 +357,7 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         _menu(page, "Kernel", "Restart Kernel and Run All Cells…")
         page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
         _wait_idle(page)
-        page.keyboard.press("Control+s")
-        page.wait_for_timeout(1000)
+        _save(page)
         shots.take(page, "restart-run-all")
         cells = _saved(lab, path.exercise)["cells"]
         answered = [c for c in cells if "".join(c["source"]).strip() == path.answer.strip()]
@@ -373,8 +377,9 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         module = next(m.name for m in course_modules(lab.root) if m.exercise == Path(path.exercise).stem)
         assert f"{module} Core track: 1 of 5 parts pass." in shown, shown[:800]
         assert "Nothing on this page is sent anywhere" in shown
-    finally:
-        shots.take(page, "last")
+    except BaseException:
+        shots.take(page, "stopped-here")  # the screen where the path failed
         while page.locator(".jp-Dialog").count():  # a path that stopped half-way leaves the next a clean tab
             page.keyboard.press("Escape")
             page.wait_for_timeout(300)
+        raise
