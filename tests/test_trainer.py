@@ -232,6 +232,36 @@ def test_ctrl_c_at_any_moment_is_a_plain_message(loop: Workspace, ignore_sigint:
     assert code == 130 and "run the same command again" in err and "Traceback" not in err, err
 
 
+def test_ctrl_c_that_python_wraps_during_an_import_is_the_same_plain_message(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The test above once pressed Ctrl-C while setuptools was being imported,
+    inside a class's ``__set_name__``, where Python 3.11 turns it into a RuntimeError."""
+    from coproduction import cli
+
+    def interrupted_import(argv: object) -> int:
+        class Field:
+            def __set_name__(self, owner: type, name: str) -> None:
+                raise KeyboardInterrupt
+
+        class Extension:  # noqa: F841 - defining it is what Ctrl-C interrupts
+            include_dirs = Field()
+        return 0
+
+    def broken(argv: object) -> int:
+        raise RuntimeError("a real bug")
+
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        monkeypatch.setattr(cli, "_main", interrupted_import)
+        assert cli.main(["status", "workspace"]) == 130
+        assert "run the same command again" in capsys.readouterr().err
+        monkeypatch.setattr(cli, "_main", broken)
+        with pytest.raises(RuntimeError, match="a real bug"):  # anything else still surfaces
+            cli.main(["status", "workspace"])
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
 @pytest.mark.slow
 def test_formgrader_starts_on_the_workspace_and_prints_its_address(loop: Workspace) -> None:
     command = [sys.executable, "-m", "coproduction.cli", "formgrader", str(loop.root)]

@@ -307,12 +307,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not turn the message into a traceback
-        print(INTERRUPTED, file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:  # output piped into `head` or a pager that closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:
+        # Ctrl-C can arrive wrapped: Python turns a KeyboardInterrupt raised while a class is
+        # being made (an import still under way) into a RuntimeError caused by it.
+        if _caused_by_ctrl_c(error):
+            return _interrupted()
+        raise
+
+
+def _interrupted() -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not turn the message into a traceback
+    print(INTERRUPTED, file=sys.stderr)
+    return 130
+
+
+def _caused_by_ctrl_c(error: BaseException) -> bool:
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _main(argv: Sequence[str] | None) -> int:
