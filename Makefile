@@ -105,10 +105,11 @@ postgres:
 	@bash scripts/install-postgres.sh
 
 # Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in one
-# process); tests sharing an expensive fixture stay on one worker. make test
+# process); tests sharing an expensive fixture stay on one worker, and the longest
+# groups start first in the order tests/conftest.py's FIRST_GROUPS gives. make test
 # ends with its 30 slowest steps, so what to speed up next is always in view.
 TEST_WORKERS ?= auto
-PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 test: install browser sandbox postgres
 	$(BIN)/python -m pytest $(PARALLEL) --durations=30

@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.timing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
-PARALLEL = ["-n", "auto", "--dist", "loadgroup"]  # as the Makefile's PARALLEL
+PARALLEL = ["-n", "auto", "--dist", "loadgroup", "--no-loadscope-reorder"]  # as the Makefile's PARALLEL
 
 
 def _pytest(*args: str) -> float:

@@ -70,12 +70,35 @@ def _build_book(folder: Path) -> None:
     build(ROOT, output=folder)  # a new output folder: an empty execution cache, every notebook runs
 
 
+#: The groups of tests that start first, in this order (by their module-scoped fixture and its
+#: parameter): the longest, alternating those that keep the cores busy grading with those that
+#: mostly wait on JupyterLab, the hub or the browser, so that waits overlap work rather than
+#: each other. The learner paths run beside the sandboxed cohort, which starts no Jupyter
+#: kernels: kernels started at once by other processes can race for the same free port
+#: (jupyter/jupyter_client#487). The book's pages come once the book, built from the start of
+#: the run, is ready. Everything else follows in the order collected. (make test runs xdist
+#: with --no-loadscope-reorder, which would otherwise start the groups with the most tests first.)
+FIRST_GROUPS = ("cohort:sqlite", "browser_tab", "cohort:postgresql", "hub_run", "graded_course", "hub", "tabs",
+                "validated_all", "loop")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ranks = {}
     for item in items:  # tests sharing a module-scoped fixture run on one worker
         group = _module_fixture_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+        ranks[item.nodeid] = _rank(group)
+    items.sort(key=lambda item: ranks[item.nodeid])  # stable: each group keeps its own order
+
+
+def _rank(group: str | None) -> int:
+    fixture = group.split(":", 1)[1] if group else ""
+    for rank, name in enumerate(FIRST_GROUPS):
+        if fixture == name or fixture.startswith(name + ":"):
+            return rank
+    return len(FIRST_GROUPS)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
