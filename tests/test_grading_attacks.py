@@ -220,8 +220,8 @@ def test_nothing_survives_a_job_even_hidden_from_proc(tmp_path: Path) -> None:
     census = "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))"
     outcomes = grade([("attacker", [attack]), HONEST, ("census", [census])], tmp_path)
     honest_is_right(outcomes)
-    # Only the worker (the namespace's first process) and the census itself are left.
-    assert len(json.loads(text(outcomes["census"]))) == 2, text(outcomes["census"])
+    # Only the worker (the namespace's first process), the census's judge and the census itself are left.
+    assert len(json.loads(text(outcomes["census"]))) == 3, text(outcomes["census"])
 
 
 # 3. Untrusted output cannot hurt the run -----------------------------------------------------------

@@ -16,6 +16,7 @@ from nbgrader.api import Gradebook
 from coproduction.cohort.prepare import SourceCell, SourceNotebook, Unreadable, load_source, plan, prepare
 from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN, apply_results, save_grades
 from coproduction.cohort.pool import Outcome
+from coproduction.cohort.values import decode
 
 from .conftest import ROOT
 from .submissions.cohort import ASSIGNMENTS
@@ -95,11 +96,33 @@ def test_prepare_tells_blank_from_answered_and_refuses_another_notebook() -> Non
     assert refused.value.status == "wrong notebook"
 
 
-def test_hidden_tests_run_only_after_every_visible_cell() -> None:
-    steps = plan(prepare(_submission(), _source(), "L01", "d"))
-    assert [(s.index, s.hidden) for s in steps] == [(1, False), (2, False), (2, True)]
+def test_hidden_tests_run_only_in_the_judge_after_every_visible_cell() -> None:
+    made = plan(prepare(_submission(), _source(), "L01", "d"))
+    steps = made.steps
+    assert [(s.index, s.judged) for s in steps] == [(1, False), (2, False), (2, True)]
     assert "HIDDEN" not in steps[1].source and steps[1].source.strip() == VISIBLE.strip()
-    assert steps[2].source == TEST
+    assert steps[2].source == TEST and steps[2].hidden
+    # The answer the saved cell writes out goes to the judge as data, unless the cell failed when it ran.
+    ran = {"failed": False, "outputs": [], "execution_count": 1}
+    bind = made.bind({1: ran})
+    assert {n: decode(v) for n, v in bind.values.items()} == {"x": 1}
+    assert made.bind({1: {**ran, "failed": True}}).values == {}
+
+
+@pytest.mark.parametrize("answer, bound", [
+    ('q1_type = ""  # type one option\nq1_type = "Educate"', {"q1_type": "Educate"}),
+    ("q1_type = Educate", {}),  # the bare word: a name, not a value
+    ("q1_type = \u201cEducate\u201d", {}),  # Word's curly quotes: not Python
+    ("q2_weekly = £210", {}),
+    ("q2_weekly = 200 + 10\nprint(q2_weekly)", {"q2_weekly": 210}),
+    ('q3_add = ["travel"]\nq3_add.append("care cover")', {}),  # changed after it was written out
+    ("q1_type = open('/etc/passwd').read()", {}),
+    ("[" * 100_000, {}),  # nested past the parser's depth
+])
+def test_the_host_reads_only_values_written_out(answer: str, bound: dict) -> None:
+    from coproduction.cohort.answers import literal_answers
+
+    assert literal_answers(answer) == bound
 
 
 def _ran(count: int, outputs: list | None = None, failed: bool = False) -> dict:
@@ -159,11 +182,15 @@ def test_save_grades_scores_each_part_from_its_outputs(tmp_path: Path, release: 
 
 
 def test_every_message_of_the_protocol_reads_back_as_sent() -> None:
-    from coproduction.cohort.protocol import CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, StartJob, StopJob, read
+    from coproduction.cohort.protocol import (Bind, Call, CellRan, Exit, Found, InterruptJob, JobEnded, Lookup, Ready,
+                                              RunCell, Serve, StartJob, StopJob, read)
 
     for sent in (StartJob("L01/ladder", 20_000), StopJob("L01/ladder"), InterruptJob("L01/ladder"), Ready(42),
-                 JobEnded("L01/ladder", None, 9, "", True), RunCell(3, "x = 1", "f00d", True), Exit(),
-                 CellRan(3, "f00d", 7, [{"output_type": "stream", "name": "stdout", "text": "hi"}], False, ["print"])):
+                 JobEnded("L01/ladder", None, 9, "", True, "it was killed by signal 9"), RunCell(3, "x = 1", "f00d"),
+                 Exit(), Serve(), Bind({"q1_type": "Educate"}, ["q2_type"]), Lookup("tally", "beef"),
+                 Call("tally", "beef", [1, {"tuple": [2]}], {"department": "Housing"}),
+                 Found("beef", "value", {"dict": [["a", 1]]}, [[1]]),
+                 CellRan(3, "f00d", 7, [{"output_type": "stream", "name": "stdout", "text": "hi"}], False, ["print"], 4)):
         wire = json.loads(json.dumps(sent.message()))
         assert read(wire, type(sent)) == sent
 

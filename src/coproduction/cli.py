@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 __all__ = ["main", "build_parser"]
 
@@ -50,6 +50,7 @@ def _create(args: argparse.Namespace) -> int:
 
 def _collect(args: argparse.Namespace) -> int:
     from coproduction.cohort.collect import collect
+    from coproduction.cohort.inert import terminal
 
     ws = _workspace(args.workspace)
     found = collect(ws, args.assignment, Path(args.source) if args.source else None)
@@ -61,7 +62,7 @@ def _collect(args: argparse.Namespace) -> int:
         if items:
             print(f"{label} ({len(items)}):")
             for item in items:
-                print(f"  {item}")
+                print(f"  {terminal(item)}")
     return 0
 
 
@@ -325,6 +326,24 @@ def _interrupted() -> int:
     return 130
 
 
+class InertStream:
+    """Standard output with every control character but new lines and tabs
+    shown as an escape: text from a submission never moves the cursor or
+    clears a trainer's terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from coproduction.cohort.inert import terminal
+
+        self.stream.write("\n".join("\t".join(terminal(p) for p in line.split("\t")) for line in text.split("\n")))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def _caused_by_ctrl_c(error: BaseException) -> bool:
     seen: set[int] = set()
     cause: BaseException | None = error
@@ -344,11 +363,14 @@ def _main(argv: Sequence[str] | None) -> int:
     from coproduction.cohort.workspace import CohortError
     from coproduction.nbgrader_tools import NbgraderError
 
+    plain, sys.stdout = sys.stdout, InertStream(sys.stdout)  # type: ignore[assignment]  # whatever a learner wrote
     try:
         return args.run(args)
     except (CohortError, NbgraderError, SandboxError) as err:
         print(f"coproduction {args.command}: {err}", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout = plain
 
 
 if __name__ == "__main__":

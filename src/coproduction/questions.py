@@ -46,7 +46,7 @@ from coproduction.checks import NotPlain, option, rounded, wrap
 __all__ = ["Question", "QuestionError", "Verdict", "NotAnswered", "NotRight", "check", "going_further",
            "check_my_work", "Report", "part_title", "part_name", "part_names", "cell_source", "read_questions",
            "make_key", "write_keys", "load_key", "judge", "check_notebook", "estimated_minutes", "is_going_further",
-           "KEYS", "BLANK", "NOT_ATTEMPTED"]
+           "KEYS", "BLANK", "NOT_ATTEMPTED", "is_empty_function"]
 
 KEYS = Path(__file__).resolve().parent / "keys"
 #: How a check marks an optional part that has not been attempted.
@@ -391,14 +391,14 @@ def _not_attempted(name: str) -> str:
 
 
 def _unwritten(value: Any) -> bool:
-    return value is None or _is_empty_function(value) or (isinstance(value, (list, str, dict)) and not value)
+    return value is None or is_empty_function(value) or (isinstance(value, (list, str, dict)) and not value)
 
 
 def _empty() -> None:
     """A function with nothing but a docstring."""
 
 
-def _is_empty_function(value: Any) -> bool:
+def is_empty_function(value: Any) -> bool:
     code = getattr(value, "__code__", None)
     return code is not None and code.co_code == _empty.__code__.co_code
 

@@ -13,6 +13,8 @@ small cohort. Share a pseudonymised file as you would any personal data.
 from __future__ import annotations
 
 import csv
+
+from coproduction.cohort.inert import spreadsheet
 import hashlib
 import hmac
 from pathlib import Path
@@ -65,5 +67,6 @@ def export_grades(ws: Workspace, out: Path, pseudonymise: bool = False) -> Path:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(export_rows(ws, pseudonymise))
+        # A learner's text could start with "=" or "@": a spreadsheet would run it as a formula.
+        writer.writerows({k: spreadsheet(v) for k, v in row.items()} for row in export_rows(ws, pseudonymise))
     return out

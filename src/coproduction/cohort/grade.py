@@ -38,9 +38,10 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from coproduction.cohort.pool import Outcome, Pool, Step, WorkerStartError
 from coproduction.cohort.prepare import Prepared, SourceNotebook, Unreadable, load_source, plan, prepare, read_notebook
+from coproduction.cohort.inert import capped, for_trainers
 from coproduction.cohort.progressbar import Progress
 from coproduction.cohort.sandbox import worker_command
-from coproduction.cohort.scoring import apply_results, save_grades
+from coproduction.cohort.scoring import apply_results, disagreements, save_grades
 from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
 
 __all__ = ["Settings", "autograde"]
@@ -163,9 +164,10 @@ def _begin(ws: Workspace, gb: Gradebook, source: SourceNotebook, learner: str, a
 def _complete(ws: Workspace, gb: Gradebook, job: Prepared, outcome: Outcome,
               finish: Callable[[StatusRow], None]) -> None:
     notes = job.notes + apply_results(job, outcome)
+    notes = capped(notes + for_trainers(job.nb))  # Formgrader shows this copy: learner HTML stays text
     _atomic_write(ws.autograded(job.learner, job.assignment) / f"{job.assignment}.ipynb", job.nb)
     score, max_score, kinds = save_grades(gb, job, job.learner, job.assignment, job.timestamp)
-    review = list(job.review)
+    review = list(job.review) + disagreements(job, outcome)
     if outcome.tampered:
         review.append("replaced, while it ran: " + ", ".join(sorted(set(outcome.tampered))[:6]))
     if outcome.end == "needs review":

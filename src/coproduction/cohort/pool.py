@@ -4,11 +4,16 @@ the conversation with the learner's process.
 The host decides what runs and in which order, one cell at a time, and
 reads every answer as untrusted (:mod:`coproduction.cohort.channel`):
 
-1. every cell a learner can see runs in notebook order: setup cells, answer
-   cells, and the visible part of each test cell (what Validate runs);
-2. only then are the test cells run again whole, hidden tests included, in
-   notebook order: by then no answer cell is left to run, so no learner code
-   can print, keep or pass on a hidden test through its outputs.
+1. every cell a learner can see runs in notebook order in the learner's
+   process: setup cells, answer cells, and the visible part of each test
+   cell (what Validate runs);
+2. then the test cells run whole, hidden tests included, in the judge
+   (:mod:`coproduction.cohort.judge`), a second process of the job's that no
+   learner code runs in: it starts from the set-up cell and the answers the
+   host read from the saved notebook (:class:`Plan`), and asks the learner's
+   process, as data, only for what the learner wrote in code. No hidden
+   test ever reaches the learner's process, and what that process says
+   about a test cell can lower its mark, never raise it.
 
 Each cell has its own time limit (as nbgrader's), with a cap on the whole
 submission on top. A learner's process that answers out of turn, with a
@@ -31,11 +36,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from coproduction.cohort.channel import LineReader, ProtocolError, encode, receive_control, send_control
-from coproduction.cohort.protocol import (CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, StartJob, StopJob,
-                                          read)
+from coproduction.cohort.protocol import (Bind, CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, Serve,
+                                          StartJob, StopJob, read)
 from coproduction.cohort.sandbox import Cgroup, Sandbox, worker_command
 
-__all__ = ["Step", "Outcome", "Pool", "WorkerStartError"]
+__all__ = ["Step", "Plan", "Outcome", "Pool", "WorkerStartError"]
 
 #: Seconds a worker has to report the end of a job it was asked to stop.
 STOP_GRACE = 10.0
@@ -52,11 +57,39 @@ class WorkerStartError(RuntimeError):
 @dataclass(frozen=True)
 class Step:
     """One cell to run: ``index`` in the notebook; ``hidden`` for a test cell's
-    second, whole run."""
+    whole run in the judge; ``setup`` for a set-up cell the judge runs first."""
 
     index: int
     source: str
     hidden: bool = False
+    setup: bool = False
+
+    @property
+    def judged(self) -> bool:
+        """Whether the judge runs it (else the learner's process does)."""
+        return self.hidden or self.setup
+
+
+@dataclass
+class Plan:
+    """A submission's steps, with what the judge starts from: the answers the
+    host read from the saved notebook's answer cells (encoded values, by name,
+    by cell index), and the core track's names, which the judge never asks
+    the learner's process for. An answer cell that failed when it ran
+    (``1/0`` before ``q1 = "Consult"``) gives the judge nothing, as its
+    values were never set."""
+
+    steps: list[Step]
+    answers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    core: list[str] = field(default_factory=list)
+
+    def bind(self, results: dict[int, dict[str, Any]]) -> Bind:
+        """What the judge starts from, once the learner's cells have run with ``results``."""
+        values: dict[str, Any] = {}
+        for index, written in sorted(self.answers.items()):
+            if index in results and not results[index]["failed"]:
+                values.update(written)
+        return Bind(values, sorted(set(self.core) - set(values)))
 
 
 @dataclass
@@ -66,7 +99,9 @@ class Outcome:
     end: str  # finished, timeout, crashed or needs review
     detail: str = ""
     results: dict[int, dict[str, Any]] = field(default_factory=dict)  # visible runs, by cell index
-    hidden: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole test-cell runs
+    hidden: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole test-cell runs, in the judge
+    setup: dict[int, dict[str, Any]] = field(default_factory=dict)  # the judge's set-up cells
+    judge: str = ""  # how the judge ended, if not by itself
     tampered: list[str] = field(default_factory=list)  # what the learner's code replaced
     interrupted: list[int] = field(default_factory=list)  # cells stopped at their time limit
     seconds: float = 0.0
@@ -78,6 +113,8 @@ class _Job:
     steps: list[Step]
     channel: socket.socket
     reader: LineReader
+    judge: socket.socket
+    judge_reader: LineReader
     started: float
     total_deadline: float
     outcome: Outcome = field(default_factory=lambda: Outcome("finished"))
@@ -86,7 +123,9 @@ class _Job:
     deadline: float = 0.0
     stopping: float = 0.0  # when the worker was asked to stop the job
     interrupting: bool = False  # the running cell was interrupted at its time limit
-    closed: bool = False
+    closed: bool = False  # the learner's process's channel
+    judge_closed: bool = False
+    plan: Plan | None = None
 
 
 class _Worker:
@@ -110,7 +149,7 @@ class Pool:
                  max_output: int) -> None:
         self.count, self.datasets, self.sandbox_mode, self.logs = count, datasets, sandbox, logs
         self.timeout, self.total, self.max_output = timeout, total, max_output
-        self.queue: list[tuple[Any, list[Step]]] = []  # jobs handed back when a worker failed to take them
+        self.queue: list[tuple[Any, Plan]] = []  # jobs handed back when a worker failed to take them
         self.workers: list[_Worker] = []
         self.selector = selectors.DefaultSelector()
         self.sandbox: Sandbox | None = None
@@ -172,75 +211,100 @@ class Pool:
             self._finish(job)
 
     # Jobs ----------------------------------------------------------------
-    def _begin(self, worker: _Worker, key: Any, steps: list[Step]) -> None:
+    def _begin(self, worker: _Worker, key: Any, plan: Plan) -> None:
         host_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        judge_end, judge_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         now = time.monotonic()
         limit = 8 * self.max_output + 65536 * 4  # an answer's JSON: escapes and base64 figures included
-        job = _Job(key, steps, host_end, LineReader(limit, "the notebook's process"), now, now + self.total)
+        job = _Job(key, plan.steps, host_end, LineReader(limit, "the notebook's process"), judge_end,
+                   LineReader(limit, "the grader's judge"), now, now + self.total, plan=plan)
         try:
-            send_control(worker.control, StartJob(str(key), self.max_output).message(), [child_end.fileno()])
+            send_control(worker.control, StartJob(str(key), self.max_output).message(),
+                         [child_end.fileno(), judge_child.fileno()])
         except OSError:
-            child_end.close()
-            host_end.close()
-            self.queue.insert(0, (key, steps))
+            for end in (child_end, host_end, judge_end, judge_child):
+                end.close()
+            self.queue.insert(0, (key, plan))
             self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
             return
         child_end.close()
+        judge_child.close()
         worker.job = job
-        host_end.setblocking(False)
-        self.selector.register(host_end, selectors.EVENT_READ, ("job", worker))
+        for end, kind in ((host_end, "job"), (judge_end, "judge")):
+            end.setblocking(False)
+            self.selector.register(end, selectors.EVENT_READ, (kind, worker))
         self._next_step(worker, job)
 
     def _next_step(self, worker: _Worker, job: _Job) -> None:
+        was = job.steps[job.position] if 0 <= job.position < len(job.steps) else None
         job.position += 1
         if job.position >= len(job.steps):
-            self._send(worker, job, Exit().message())
+            self._send(worker, job, Exit().message(), judge=True)
+            self._close_channel(job)  # the learner's process ends once the judge has hung up
             job.deadline = 0.0
             return
         step = job.steps[job.position]
+        if step.judged and (was is None or not was.judged):  # the learner's cells have all run
+            self._send(worker, job, Serve().message())
+            self._send(worker, job, (job.plan or Plan([])).bind(job.outcome.results).message(), judge=True)
         job.interrupting = False
         job.nonce = secrets.token_hex(8)
         job.deadline = min(time.monotonic() + self.timeout, job.total_deadline)
-        self._send(worker, job, RunCell(step.index, step.source, job.nonce, step.hidden).message())
+        self._send(worker, job, RunCell(step.index, step.source, job.nonce).message(), judge=step.judged)
 
-    def _send(self, worker: _Worker, job: _Job, message: dict[str, Any]) -> None:
+    def _send(self, worker: _Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
+        channel = job.judge if judge else job.channel
+        if job.judge_closed if judge else job.closed:
+            return
         try:
-            job.channel.setblocking(True)
-            job.channel.settimeout(5)
-            job.channel.sendall(encode(message) + b"\n")
-            job.channel.setblocking(False)
-        except OSError:  # the learner's process has gone or stopped reading: the worker will say why
-            self._close_channel(job)
+            channel.setblocking(True)
+            channel.settimeout(5)
+            channel.sendall(encode(message) + b"\n")
+            channel.setblocking(False)
+        except OSError:  # the process has gone or stopped reading: the worker will say why
+            self._close_channel(job, judge=judge)
 
-    def _close_channel(self, job: _Job) -> None:
-        if not job.closed:
-            job.closed = True
+    def _close_channel(self, job: _Job, judge: bool = False, both: bool = False) -> None:
+        for which in ((False, True) if both else (judge,)):
+            if job.judge_closed if which else job.closed:
+                continue
+            channel = job.judge if which else job.channel
+            if which:
+                job.judge_closed = True
+            else:
+                job.closed = True
             try:
-                self.selector.unregister(job.channel)
+                self.selector.unregister(channel)
             except (KeyError, ValueError):
                 pass
-            job.channel.close()
+            channel.close()
 
-    def _answer(self, worker: _Worker, job: _Job, message: dict[str, Any]) -> None:
-        """One answer from the learner's process, checked against what was asked."""
+    def _answer(self, worker: _Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
+        """One answer from the learner's process (or the judge), checked against what was asked."""
+        who = "the grader's judge" if judge else "the notebook's process"
         if job.position >= len(job.steps) or job.position < 0:
-            raise ProtocolError("the notebook's process answered after its last cell")
+            raise ProtocolError(f"{who} answered after its last cell")
         step = job.steps[job.position]
+        if step.judged != judge:
+            raise ProtocolError(f"{who} answered while the {'judge' if step.judged else 'notebook'} ran a cell")
         if message.get(CellRan.TAG) != step.index or message.get("nonce") != job.nonce:
-            raise ProtocolError(f"the notebook's process answered for a cell it was not running "
+            raise ProtocolError(f"{who} answered for a cell it was not running "
                                 f"({str(message.get(CellRan.TAG))[:20]!r} while cell {step.index + 1} ran)")
-        answer = read(message, CellRan, where="the notebook's process")
+        answer = read(message, CellRan, where=who)
         assert isinstance(answer, CellRan)
         job.outcome.tampered += answer.tampered
         record = {"index": step.index, "execution_count": answer.count, "outputs": answer.outputs,
                   "failed": answer.failed}
-        (job.outcome.hidden if step.hidden else job.outcome.results)[step.index] = record
+        if judge:
+            record["line"] = answer.line
+        (job.outcome.setup if step.setup else job.outcome.hidden if step.hidden else job.outcome.results)[
+            step.index] = record
         self._next_step(worker, job)
 
     def _stop_job(self, worker: _Worker, job: _Job, end: str, detail: str) -> None:
         if job.outcome.end == "finished":
             job.outcome.end, job.outcome.detail = end, detail
-        self._close_channel(job)
+        self._close_channel(job, both=True)
         if not job.stopping:
             job.stopping = time.monotonic()
             try:
@@ -253,11 +317,18 @@ class Pool:
         job = worker.job
         if job is None or ended.job != str(job.key):
             raise ProtocolError("the grading worker reported the end of a job it was not running")
-        self._close_channel(job)
+        self._close_channel(job, both=True)
         outcome = job.outcome
-        complete = len(outcome.results) + len(outcome.hidden) == len(job.steps)
+        outcome.judge = ended.judge
+        complete = len(outcome.results) + len(outcome.hidden) + len(outcome.setup) == len(job.steps)
+        learner_done = all(s.index in outcome.results for s in job.steps if not s.judged)
         if outcome.end == "finished" and ended.reason and ended.reason != "stopped":
             outcome.end, outcome.detail = "crashed", f"stopped: {ended.reason}"
+        elif outcome.end == "finished" and not complete and learner_done:
+            # The learner's cells all ran, but the judge was stopped: only a learner's code could do that.
+            outcome.end = "needs review"
+            outcome.detail = (f"the grader's checks could not finish ({ended.judge or 'the judge ended early'}); "
+                              "the checks it did not run count as failed")
         elif outcome.end == "finished" and not complete:
             outcome.end = "crashed"
             if ended.signal:
@@ -274,13 +345,13 @@ class Pool:
             self._replace(worker, "crashed", "")
 
     def _finish(self, job: _Job) -> None:
-        self._close_channel(job)
+        self._close_channel(job, both=True)
         job.outcome.seconds = time.monotonic() - job.started
         self.done(job.key, job.outcome)
 
     # The loop --------------------------------------------------------------
-    def run(self, done: Callable[[Any, Outcome], None], prepare: Callable[[], tuple[Any, list[Step]] | None]
-            ) -> None:
+    def run(self, done: Callable[[Any, Outcome], None],
+            prepare: Callable[[], tuple[Any, Plan | list[Step]] | None]) -> None:
         """Grade until ``prepare`` has nothing more to give and every job has ended.
 
         ``prepare()`` returns the next job's key and steps (or None when
@@ -297,7 +368,8 @@ class Pool:
                         if nxt is None:
                             exhausted = True
                             break
-                        self._begin(worker, *nxt)
+                        key, plan = nxt
+                        self._begin(worker, key, plan if isinstance(plan, Plan) else Plan(list(plan)))
                 if exhausted and not any(w.job for w in self.workers):
                     return
                 for key, _ in self.selector.select(timeout=self._wait()):
@@ -306,11 +378,13 @@ class Pool:
                         self._on_control(worker)
                     elif worker.job is not None and key.fileobj is worker.job.channel:
                         self._on_job(worker, worker.job)
+                    elif worker.job is not None and key.fileobj is worker.job.judge:
+                        self._on_job(worker, worker.job, judge=True)
                 self._check_deadlines()
         finally:
             for worker in self.workers:
                 if worker.job is not None:
-                    self._close_channel(worker.job)
+                    self._close_channel(worker.job, both=True)
                 self._stop(worker)
             self.selector.close()
 
@@ -343,24 +417,28 @@ class Pool:
         except ProtocolError as err:
             self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
 
-    def _on_job(self, worker: _Worker, job: _Job) -> None:
+    def _on_job(self, worker: _Worker, job: _Job, judge: bool = False) -> None:
+        channel, reader = (job.judge, job.judge_reader) if judge else (job.channel, job.reader)
         try:
-            chunk = job.channel.recv(1 << 20)
+            chunk = channel.recv(1 << 20)
         except BlockingIOError:
             return
         except OSError:
             chunk = b""
-        if not chunk:  # the learner's process has ended; the worker will report how
-            self._close_channel(job)
+        if not chunk:  # the process has ended; the worker will report how
+            learning = 0 <= job.position < len(job.steps) and not job.steps[job.position].judged
+            # If the learner's process ended before its cells had all run, the judge has nothing to judge.
+            self._close_channel(job, judge=judge, both=not judge and learning)
             return
         try:
-            for message in job.reader.feed(chunk):
-                if job.stopping or job.closed:
+            for message in reader.feed(chunk):
+                if job.stopping or (job.judge_closed if judge else job.closed):
                     break
-                self._answer(worker, job, message)
+                self._answer(worker, job, message, judge=judge)
         except ProtocolError as err:
-            self._stop_job(worker, job, "needs review",
-                           f"the notebook wrote into the grader's channel: {err}")
+            detail = (f"the grader's judge sent something malformed: {err}" if judge
+                      else f"the notebook wrote into the grader's channel: {err}")
+            self._stop_job(worker, job, "needs review", detail)
 
     def _check_deadlines(self) -> None:
         now = time.monotonic()
@@ -381,10 +459,11 @@ class Pool:
                 else:  # as nbgrader does: interrupt the cell, record the error, run the rest
                     job.interrupting = True
                     job.outcome.detail = f"stopped after {self.timeout:g} seconds in one cell"
-                    job.outcome.interrupted.append(job.steps[job.position].index)
+                    step = job.steps[job.position]
+                    job.outcome.interrupted.append(step.index)
                     job.deadline = min(now + INTERRUPT_GRACE, job.total_deadline)
                     try:
-                        send_control(worker.control, InterruptJob(str(job.key)).message())
+                        send_control(worker.control, InterruptJob(str(job.key), step.judged).message())
                     except OSError:
                         self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
             elif not worker.ready and now > worker.started + START_GRACE:

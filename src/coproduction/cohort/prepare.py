@@ -25,13 +25,17 @@ from nbformat import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook
 
-from coproduction.cohort.pool import Step
+from coproduction.cohort.answers import literal_answers
+from coproduction.cohort.pool import Plan, Step
 from coproduction.cohort.review import reasons as review_reasons
-from coproduction.questions import part_name
+from coproduction.cohort.values import encode
+from coproduction.questions import load_key, part_name
 
 __all__ = ["Unreadable", "read_notebook", "SourceCell", "SourceNotebook", "load_source", "cell_names", "Prepared",
-           "prepare", "plan", "grade_id_of", "is_test", "HIDDEN"]
+           "prepare", "plan", "core_names", "grade_id_of", "is_test", "HIDDEN", "SETUP"]
 
+#: The grade id of the exercise's set-up cell, which the judge runs too.
+SETUP = "setup"
 #: A test cell's hidden tests, markers included.
 HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S)
 
@@ -131,7 +135,7 @@ def cell_names(cells: list[NotebookNode]) -> dict[str, str]:
             continue
         meta = cell.metadata.get("nbgrader", {})
         part = part_name(cells, index)
-        if grade_id == "setup":
+        if grade_id == SETUP:
             names[grade_id] = "the set-up cell"
         elif grade_id.startswith("example"):
             names[grade_id] = "the worked example"
@@ -256,20 +260,38 @@ def _blank(nb: NotebookNode, source: SourceNotebook) -> bool:
     return bool(answers) and unchanged and not added
 
 
-def plan(prepared: Prepared) -> list[Step]:
-    """The order cells run in: every code cell as the learner sees it (test
-    cells without their hidden tests, as Validate runs them), then each test
-    cell that has hidden tests again, whole. Hidden tests thus reach the
-    learner's process only after all of its answer cells have run."""
-    first, then = [], []
+def plan(prepared: Prepared) -> Plan:
+    """What runs where. In the learner's process, every code cell as the
+    learner sees it (test cells without their hidden tests, as Validate runs
+    them). Then, in the judge, the set-up cell (the instructor's) and every
+    test cell whole, starting from the values the saved answer cells write
+    out (:func:`~coproduction.cohort.answers.literal_answers`); a core part
+    whose cell writes out no value is withheld from the judge, so it counts
+    as not answered whatever the learner's process holds. Hidden tests never
+    reach the learner's process."""
+    first, setup, tests = [], [], []
+    answers: dict[int, dict[str, Any]] = {}
     for index, cell in enumerate(prepared.nb.cells):
         if cell.cell_type != "code":
             continue
         visible = HIDDEN.sub("", cell.source) if is_test(cell) else cell.source
         first.append(Step(index, visible))
-        if visible != cell.source:
-            then.append(Step(index, cell.source, hidden=True))
-    return first + then
+        meta = cell.metadata.get("nbgrader", {})
+        if is_test(cell):
+            tests.append(Step(index, cell.source, hidden=True))
+        elif meta.get("grade_id") == SETUP and meta.get("locked"):
+            setup.append(Step(index, cell.source, setup=True))
+        elif meta.get("solution"):
+            answers[index] = {name: encode(value) for name, value in literal_answers(cell.source).items()}
+    return Plan(first + setup + tests, answers, sorted(core_names(prepared.assignment)))
+
+
+def core_names(assignment: str) -> set[str]:
+    """The names the core track's parts are answered in (from the exercise's key)."""
+    try:
+        return set(load_key(assignment)["parts"])
+    except (FileNotFoundError, KeyError, ValueError):
+        return set()
 
 
 def _overwrite(cell: NotebookNode, original: SourceCell, released: str | None, notes: list[str],

@@ -7,8 +7,14 @@ Three parties talk while a submission is graded (see
   own channel as a descriptor), :class:`StopJob`, :class:`InterruptJob`;
 * worker → host: :class:`Ready` once, then :class:`JobEnded` after each job;
 * host → the learner's process, on the job's channel: :class:`RunCell` for
-  each cell, then :class:`Exit`;
-* the learner's process → host: :class:`CellRan` for each cell.
+  each cell the learner can see, then :class:`Serve`, then :class:`Exit`;
+* the learner's process → host: :class:`CellRan` for each cell;
+* host → the judge (:mod:`coproduction.cohort.judge`), on its own channel:
+  :class:`Bind` once (the answers the host read from the saved notebook),
+  :class:`RunCell` for the set-up and each test cell, then :class:`Exit`;
+  the judge answers each with :class:`CellRan`;
+* the judge → the learner's process: :class:`Lookup` and :class:`Call`,
+  answered with :class:`Found` (values as data, :mod:`coproduction.cohort.values`).
 
 Each message is a frozen dataclass; :meth:`message` gives the JSON object
 that is sent, keyed by the message's tag (``"run"``, ``"ran"``, ``"end"`` …)
@@ -27,8 +33,8 @@ from typing import Any, ClassVar
 
 from coproduction.cohort.channel import ProtocolError
 
-__all__ = ["StartJob", "StopJob", "InterruptJob", "Ready", "JobEnded", "RunCell", "Exit", "CellRan", "read",
-           "Message"]
+__all__ = ["StartJob", "StopJob", "InterruptJob", "Ready", "JobEnded", "RunCell", "Serve", "Bind", "Lookup", "Call",
+           "Found", "Exit", "CellRan", "read", "Message"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class StartJob(Message):
     TAG = "job"
     TYPES = {"job": str, "max_output": int}
     job: str
-    max_output: int
+    max_output: int  # its two descriptors: the learner's process's channel, then the judge's
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,14 @@ class StopJob(_JobOrder):
     TAG, TYPES = "stop", {"stop": str}
 
 
-class InterruptJob(_JobOrder):
-    """Interrupt the cell that is running (it reached its time limit)."""
+@dataclass(frozen=True)
+class InterruptJob(Message):
+    """Interrupt the cell that is running (it reached its time limit); ``judge``:
+    the judge runs it (and the learner's process a call it made)."""
 
-    TAG, TYPES = "interrupt", {"interrupt": str}
+    TAG, TYPES = "interrupt", {"interrupt": str, "judge": bool}
+    job: str
+    judge: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,25 +101,81 @@ class JobEnded(Message):
     """Worker → host: every process of the job has gone."""
 
     TAG = "end"
-    TYPES = {"end": str, "exit": (int, type(None)), "signal": int, "reason": str, "clean": bool}
+    TYPES = {"end": str, "exit": (int, type(None)), "signal": int, "reason": str, "clean": bool, "judge": str}
     job: str
     exit: int | None  # the exit code, or None if a signal ended it
     signal: int  # the signal that ended it, or 0
     reason: str  # why the worker ended it ("" if it ended by itself)
     clean: bool  # the scratch folders could be emptied (else the worker starts afresh)
+    judge: str = ""  # how the judge ended, if not by itself ("killed by signal 9")
 
 
 @dataclass(frozen=True)
 class RunCell(Message):
-    """Host → the learner's process: run this cell (``restore``: with Python's
-    own builtins, for a test cell's whole run)."""
+    """Host → the learner's process or the judge: run this cell."""
 
     TAG = "run"
-    TYPES = {"run": int, "source": str, "nonce": str, "restore": bool}
+    TYPES = {"run": int, "source": str, "nonce": str}
     index: int
     source: str
     nonce: str
-    restore: bool = False
+
+
+@dataclass(frozen=True)
+class Serve(Message):
+    """Host → the learner's process: every cell has run; answer the judge's
+    lookups and calls until it has finished."""
+
+    TAG = "serve"
+    TYPES = {"serve": bool}
+    serve: bool = True
+
+
+@dataclass(frozen=True)
+class Bind(Message):
+    """Host → the judge: the answers read from the saved notebook (encoded
+    values, by name), and the names never to ask the learner's process for."""
+
+    TAG = "bind"
+    TYPES = {"bind": dict, "withheld": list}
+    values: dict[str, Any]
+    withheld: list[str]
+
+
+@dataclass(frozen=True)
+class Lookup(Message):
+    """The judge → the learner's process: what does ``name`` hold?"""
+
+    TAG = "get"
+    TYPES = {"get": str, "nonce": str}
+    name: str
+    nonce: str
+
+
+@dataclass(frozen=True)
+class Call(Message):
+    """The judge → the learner's process: call the function ``name``."""
+
+    TAG = "call"
+    TYPES = {"call": str, "nonce": str, "args": list, "kwargs": dict}
+    name: str
+    nonce: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Found(Message):
+    """The learner's process → the judge: ``kind`` is absent, value, function,
+    empty function or raised; ``value`` the value (or the error's kind and
+    message); ``args`` the call's arguments afterwards."""
+
+    TAG = "found"
+    TYPES = {"found": str, "kind": str, "args": list}
+    nonce: str
+    kind: str
+    value: Any = None
+    args: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -133,9 +199,10 @@ class CellRan(Message):
     outputs: list[dict[str, Any]]
     failed: bool
     tampered: list[str] = field(default_factory=list)  # what the learner's code replaced
+    line: int = 0  # the judge: the line the cell failed at
 
 
-_KINDS = (StartJob, StopJob, InterruptJob, Ready, JobEnded, RunCell, Exit, CellRan)
+_KINDS = (StartJob, StopJob, InterruptJob, Ready, JobEnded, RunCell, Serve, Bind, Lookup, Call, Found, Exit, CellRan)
 for _kind in _KINDS:
     _kind.NAMES = tuple(f.name for f in dataclasses.fields(_kind))
 
@@ -151,13 +218,14 @@ def read(message: dict[str, Any], *expected: type[Message], where: str = "the ot
             if wrong:
                 raise ProtocolError(f"{where} sent a {kind.__name__} message of the wrong shape "
                                     f"({', '.join(wrong)})")
-            values = [message[kind.TAG]] + [message[n] for n in kind.NAMES[1:] if n in message]
-            made = kind(*values)
+            fields = {kind.NAMES[0]: message[kind.TAG], **{n: message[n] for n in kind.NAMES[1:] if n in message}}
+            made = kind(**fields)
             if isinstance(made, CellRan):
                 if not all(isinstance(o, dict) for o in made.outputs):
                     raise ProtocolError(f"{where} sent a CellRan message of the wrong shape (outputs)")
                 tampered = made.tampered if isinstance(made.tampered, list) else []
-                made = dataclasses.replace(made, tampered=[str(t)[:120] for t in tampered])
+                line = made.line if type(made.line) is int else 0
+                made = dataclasses.replace(made, tampered=[str(t)[:120] for t in tampered], line=line)
             return made
     raise ProtocolError(f"{where} sent a message out of turn")
 

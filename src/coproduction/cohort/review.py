@@ -18,7 +18,7 @@ import io
 import re
 import tokenize
 
-__all__ = ["reasons", "ALLOWED_MAGICS"]
+__all__ = ["reasons", "as_python", "ALLOWED_MAGICS"]
 
 #: Magics that learners use and that behave as in a kernel.
 ALLOWED_MAGICS = frozenset({"matplotlib", "time", "timeit", "pip", "who", "whos", "pwd", "ls", "precision"})
@@ -41,7 +41,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _python(source: str) -> str:
+def as_python(source: str) -> str:
     """The cell as Python, with allowed magics and shell lines removed and the
     rest of any magic kept (``%time x = f()`` still shows ``x = f()``)."""
     lines = []
@@ -120,7 +120,7 @@ def reasons(sources: list[str]) -> list[str]:
     review; empty for ordinary work."""
     found: list[str] = []
     for source in sources:
-        code = _python(source)
+        code = as_python(source)
         bare, strings = _split(code)
         for reason, pattern in _PATTERNS:
             if reason not in found and pattern.search(bare):

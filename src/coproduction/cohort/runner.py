@@ -8,8 +8,11 @@ written to be easy to check rather than clever:
   what was displayed, so replacing IPython's traceback display hides nothing;
 * each cell arrives with a fresh random token and its answer must carry it;
   the host refuses answers for cells it has not sent;
-* the test cells' second, whole run (hidden tests included) starts with
-  Python's builtins as they were before any learner code ran;
+* it never runs the hidden tests, and what it says about the test cells
+  decides no mark: the test cells run whole in the judge
+  (:mod:`coproduction.cohort.judge`), a process no learner code touches,
+  which asks this one for the learner's values and calls the learner's
+  functions through :func:`answer_judge`, as data;
 * after each cell it notes whether the learner's code has replaced builtins,
   parts of IPython the grading relies on, or the course package's functions
   (the host then asks a trainer to review the submission);
@@ -17,9 +20,11 @@ written to be easy to check rather than clever:
   outputs, ``%time`` and ``!command`` print into them.
 
 Learner code runs in this process, as in nbgrader and Otter-Grader, so a
-determined learner can still lie about their own results from inside it;
-what they cannot do is reach the worker, other learners, the gradebook or
-the trainer's machine (see :mod:`coproduction.cohort.sandbox`).
+determined learner can make it say anything about the cells it runs; the
+host compares what it says with the judge's findings and asks a trainer to
+review any difference. What a learner cannot do is raise their own marks,
+or reach the worker, other learners, the gradebook or the trainer's machine
+(see :mod:`coproduction.cohort.sandbox`).
 """
 
 from __future__ import annotations
@@ -31,9 +36,9 @@ import socket
 import sys
 from typing import Any
 
-from coproduction.cohort.protocol import CellRan, Exit, RunCell, read
+from coproduction.cohort.protocol import Call, CellRan, Exit, Found, Lookup, RunCell, Serve, read
 
-__all__ = ["make_shell", "serve", "Recorder"]
+__all__ = ["make_shell", "serve", "answer_judge", "Recorder"]
 
 # Bound now, before any learner code runs: the runner keeps using these even
 # if a learner rebinds the module attributes.
@@ -239,25 +244,23 @@ def changed(shell: Any, before: dict[str, int]) -> list[str]:
     return sorted(name for name, ident in before.items() if now.get(name, -1) != ident)
 
 
-def serve(shell: Any, channel: socket.socket, max_output: int) -> None:
-    """Run cells as the host sends them on ``channel`` until it says exit."""
+def serve(shell: Any, channel: socket.socket, max_output: int, peer: socket.socket | None = None) -> None:
+    """Run cells as the host sends them on ``channel`` until it says exit, or
+    until it says serve: then answer the judge on ``peer`` until it is done."""
     RECORDER.limit = max_output
     reader = channel.makefile("rb")
     send = channel.sendall
     before = snapshot(shell)
-    pristine = dict(vars(builtins))
     reported: set[str] = set()
     count = 0
     for line in reader:
-        order = read(_loads(line), RunCell, Exit, where="the host")
+        order = read(_loads(line), RunCell, Serve, Exit, where="the host")
+        if isinstance(order, Serve) and peer is not None:
+            answer_judge(shell.user_ns, peer)
+            break
         if not isinstance(order, RunCell):
             break
         count += 1
-        if order.restore:  # the further checks run with Python's own builtins, whatever the answers rebound
-            table = vars(builtins)
-            for name in [n for n in table if n not in pristine and not n.startswith("_")]:
-                del table[name]
-            table.update(pristine)
         RECORDER.start()
         shell.execution_count = count
         result = shell.run_cell(order.source, store_history=True)
@@ -273,9 +276,50 @@ def serve(shell: Any, channel: socket.socket, max_output: int) -> None:
         send(_dumps(reply, default=str).encode("utf-8") + b"\n")
 
 
-def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limits: dict[int, int]) -> None:
-    """Become the learner's process: a fresh session, nothing of the worker's
-    open but this job's own channel, and resource limits. Never returns."""
+_BUILTIN_ERRORS = frozenset(n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException))
+
+
+def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
+    """Answer the judge's lookups and calls until it hangs up: the learner's
+    values as data, their functions' results as data (the judge checks them)."""
+    from coproduction.cohort.values import decode, encode
+    from coproduction.questions import is_empty_function
+
+    from coproduction.cohort.judge import lines
+
+    for line in lines(peer.makefile("rb")):
+        try:
+            order = read(_loads(line), Lookup, Call, where="the judge")
+        except Exception:  # the judge is the grader's own: a malformed order is a bug, and is skipped
+            continue
+        value = namespace.get(order.name, _ABSENT)
+        if isinstance(order, Lookup):
+            if value is _ABSENT:
+                found = Found(order.nonce, "absent")
+            elif callable(value) and not isinstance(value, type):
+                found = Found(order.nonce, "empty function" if is_empty_function(value) else "function")
+            else:
+                found = Found(order.nonce, "value", encode(value))
+        else:
+            RECORDER.start()  # what the function prints is not kept
+            try:
+                args = [decode(a) for a in order.args]
+                result = value(*args, **{k: decode(v) for k, v in order.kwargs.items()})
+                found = Found(order.nonce, "value", encode(result), [encode(a) for a in args])
+            except BaseException as err:  # noqa: BLE001 - whatever the learner's function raised is reported
+                kind = next((c.__name__ for c in type(err).__mro__ if c.__name__ in _BUILTIN_ERRORS), "Exception")
+                found = Found(order.nonce, "raised", [kind, str(err)[:500]])
+        peer.sendall(_dumps(found.message(), default=str).encode("utf-8") + b"\n")
+
+
+_ABSENT = object()
+
+
+def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limits: dict[int, int],
+                peer_fd: int | None = None, judge: bool = False) -> None:
+    """Become the learner's process (or, with ``judge``, the judge): a fresh
+    session, nothing of the worker's open but this job's own channel and the
+    line between the two, and resource limits. Never returns."""
     import resource
 
     import signal
@@ -283,18 +327,22 @@ def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limi
     try:
         os.setsid()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # the worker ignores it; a cell at its limit is interrupted
-        from coproduction.cohort.process import dumpable
+        if not judge:
+            from coproduction.cohort import ipc
+            from coproduction.cohort.process import dumpable
 
-        dumpable()  # the worker reads its memory use; the worker itself stays closed to it
-        try:  # if memory runs out, the learner's processes go first, never the worker
-            with open("/proc/self/oom_score_adj", "w") as adj:
-                adj.write("1000")
-        except OSError:
-            pass
+            ipc.unshare()  # outside the sandbox, as root: its IPC objects die with it (inside, the worker removes them)
+
+            dumpable()  # the worker reads its memory use; the worker and the judge stay closed to it
+            try:  # if memory runs out, the learner's processes go first, never the worker
+                with open("/proc/self/oom_score_adj", "w") as adj:
+                    adj.write("1000")
+            except OSError:
+                pass
         devnull = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):  # the worker's channels are on these; learner code must never reach them
             os.dup2(devnull, std)
-        keep = {0, 1, 2, channel_fd}
+        keep = {0, 1, 2, channel_fd, peer_fd}
         for name in os.listdir("/proc/self/fd"):
             if int(name) not in keep:
                 try:
@@ -305,10 +353,18 @@ def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limi
             soft, hard = resource.getrlimit(limit)
             cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
             resource.setrlimit(limit, (cap, cap))
-        os.chdir(workdir)
-        os.environ.update({"HOME": workdir, "NBGRADER_EXECUTION": "autograde", "PWD": workdir})
+        os.chdir("/" if judge else workdir)
+        home = "/nonexistent" if judge else workdir
+        os.environ.update({"HOME": home, "NBGRADER_EXECUTION": "autograde", "PWD": "/" if judge else workdir})
         sys.stdin = open(os.devnull)  # noqa: SIM115 - input() then fails at once instead of waiting
         sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")  # type: ignore[assignment]
-        serve(shell, socket.socket(fileno=channel_fd), max_output)
+        channel = socket.socket(fileno=channel_fd)
+        peer = socket.socket(fileno=peer_fd) if peer_fd is not None else None
+        if judge:
+            from coproduction.cohort.judge import serve as judge_cells
+
+            judge_cells(shell, channel, peer, max_output, workdir)
+        else:
+            serve(shell, channel, max_output, peer)
     finally:
         os._exit(0)

@@ -23,7 +23,7 @@ from coproduction.cohort.marks import part_kind
 from coproduction.cohort.pool import Outcome
 from coproduction.cohort.prepare import HIDDEN, Prepared, grade_id_of, is_test
 
-__all__ = ["apply_results", "save_grades", "NOT_RUN", "FURTHER_CHECK"]
+__all__ = ["apply_results", "disagreements", "save_grades", "NOT_RUN", "FURTHER_CHECK"]
 
 NOT_RUN = "NotRun"
 #: The error name a test cell gets when only its hidden tests failed.
@@ -55,11 +55,12 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
             continue
         cell.execution_count = result["execution_count"]
         cell.outputs = [_output(o) for o in result["outputs"]]
-        if is_test(cell) and HIDDEN.search(cell.source):
-            # Run whole, as nbgrader runs it, the cell ends with its hidden tests, so the visible
-            # part's last value is never displayed; kept, it could earn nbgrader's partial credit.
-            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
-            if not result["failed"]:
+        if is_test(cell):
+            if HIDDEN.search(cell.source):
+                # Run whole, as nbgrader runs it, the cell ends with its hidden tests, so the visible
+                # part's last value is never displayed; kept, it could earn nbgrader's partial credit.
+                cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+            if not result["failed"]:  # the judge's run decides: the learner's process can only lose marks
                 cell.outputs += _further(outcome.hidden.get(index), not_run)
         if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
             notes.append(f"output of {prepared.named(grade_id_of(cell), index)} was cut to the output limit")
@@ -73,6 +74,35 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
         notes.insert(0, f"{outcome.detail}, at {prepared.named(grade_id_of(cell), outcome.interrupted[0])}: it was "
                         "interrupted and the cells after it still ran, as in nbgrader")
     return notes
+
+
+def _hidden_lines(source: str) -> set[int]:
+    """The line numbers (from 1) of a test cell's hidden tests."""
+    lines: set[int] = set()
+    for match in HIDDEN.finditer(source):
+        first = source.count("\n", 0, match.start()) + 1
+        lines |= set(range(first, first + match.group(0).count("\n") + 1))
+    return lines
+
+
+def disagreements(prepared: Prepared, outcome: Outcome) -> list[str]:
+    """Where the learner's process and the judge tell different stories about
+    a test cell's visible checks: the judge ran them on what the saved
+    notebook holds, in a process no learner code touched, so a difference
+    means the learner's process was changed or its answer is not what the
+    page shows. Each in words for the trainer."""
+    found = []
+    for index, cell in enumerate(prepared.nb.cells):
+        mine, judged = outcome.results.get(index), outcome.hidden.get(index)
+        if not is_test(cell) or mine is None or judged is None:
+            continue
+        name = prepared.named(grade_id_of(cell), index)
+        line = judged.get("line", 0)
+        if not mine["failed"] and judged["failed"] and line and line not in _hidden_lines(cell.source):
+            found.append(f"{name} passed in the notebook's own run but fails on what its saved answer holds")
+        elif mine["failed"] and not judged["failed"]:
+            found.append(f"{name} failed in the notebook's own run but passes on what its saved answer holds")
+    return found
 
 
 def _output(raw: dict[str, Any]) -> NotebookNode:

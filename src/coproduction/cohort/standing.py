@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from coproduction.cohort.inert import terminal
 from coproduction.cohort.marks import KINDS, Mark, read_marks, to_mark
 from coproduction.cohort.workspace import Workspace
 
@@ -166,9 +167,9 @@ def status_table(rows: Iterable[Standing]) -> str:
         written = row.kind("written")
         written_text = "to mark" if row.to_mark else _fraction(written)
         lines.append(f"{row.learner:<14} {row.assignment:<12} {row.status:<17} {score:>7} "
-                     f"{_fraction(row.kind('core')):>6} {written_text:>8}  {row.detail}")
+                     f"{_fraction(row.kind('core')):>6} {written_text:>8}  {terminal(row.detail)}")
         for note in row.notes:
-            lines.extend(textwrap.wrap(note.removeprefix("collected: "), 100, initial_indent=" " * 16 + "- ",
+            lines.extend(textwrap.wrap(terminal(note.removeprefix("collected: ")), 100, initial_indent=" " * 16 + "- ",
                                        subsequent_indent=" " * 18))
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     lines.append("")
@@ -222,7 +223,7 @@ def summary_table(found: Summary, workspace: str, shown: int = 20) -> str:
     lines += ["", "In all: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n) + "."]
     if found.attention:
         lines += ["", f"To look at ({len(found.attention)}):"]
-        lines += [f"  {learner:<14} {assignment:<12} {status:<13} {detail}"
+        lines += [f"  {learner:<14} {assignment:<12} {status:<13} {terminal(detail)}"
                   for learner, assignment, status, detail in found.attention[:shown]]
         if len(found.attention) > shown:
             lines.append(f"  ... and {len(found.attention) - shown} more (--all shows every row).")

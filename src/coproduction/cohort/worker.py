@@ -42,6 +42,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from coproduction.cohort import ipc  # noqa: E402
 from coproduction.cohort.channel import ProtocolError, receive_control, send_control  # noqa: E402
 from coproduction.cohort.process import not_dumpable, subreaper  # noqa: E402
 from coproduction.cohort.protocol import InterruptJob, JobEnded, Ready, StartJob, StopJob, read  # noqa: E402
@@ -148,23 +149,23 @@ def _resident(pids: list[int]) -> int:
     return total
 
 
-def _reap(child: int, status: int | None) -> int | None:
-    """Collect every ended process this worker is parent of; the child's status if it ended."""
+def _reap(statuses: dict[int, int | None]) -> None:
+    """Collect every ended process this worker is parent of, noting the
+    wait status of those in ``statuses``."""
     try:
         while True:
             pid, code = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
-                return status
-            if pid == child:
-                status = code
+                return
+            if pid in statuses:
+                statuses[pid] = code
     except ChildProcessError:
-        return status
+        return
 
 
-def _kill_all(child: int, sandboxed: bool) -> int | None:
-    """End every process the job started and wait until they are gone;
-    the child's wait status."""
-    status = None
+def _kill_all(statuses: dict[int, int | None], sandboxed: bool) -> None:
+    """End every process the job started and wait until they are gone,
+    noting the wait status of those in ``statuses``."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
@@ -181,15 +182,15 @@ def _kill_all(child: int, sandboxed: bool) -> int | None:
                         pass
         except (ProcessLookupError, PermissionError):
             break
-        status = _reap(child, status)
+        _reap(statuses)
         time.sleep(0.002)
-    status = _reap(child, status)
-    if status is None:
-        try:
-            status = os.waitpid(child, 0)[1]
-        except ChildProcessError:
-            pass
-    return status
+    _reap(statuses)
+    for pid, status in statuses.items():
+        if status is None:
+            try:
+                statuses[pid] = os.waitpid(pid, 0)[1]
+            except ChildProcessError:
+                pass
 
 
 def _empty(folder: Path) -> bool:
@@ -221,44 +222,75 @@ def _empty(folder: Path) -> bool:
     return not any(folder.iterdir())
 
 
-def run_job(shell: object, control: socket.socket, job: StartJob, channel_fd: int, workdir: Path,
-            wipe: list[Path], sandboxed: bool) -> JobEnded:
-    """Fork the learner's process for one job and watch it to the end."""
-    from coproduction.cohort import runner
+def _fork(shell: object, channel_fd: int, peer_fd: int, others: list[int], job: StartJob, workdir: Path,
+          limits: dict[int, int], judge: bool) -> int:
+    pid = os.fork()
+    if pid == 0:
+        from coproduction.cohort import runner
 
+        for fd in others:  # the other process's ends: never inherited across
+            os.close(fd)
+        runner.start_child(shell, channel_fd, job.max_output, str(workdir), limits, peer_fd, judge)
+    return pid
+
+
+def _how(status: int | None) -> str:
+    if status is None:
+        return "it did not end"
+    if os.WIFSIGNALED(status):
+        return f"it was killed by signal {os.WTERMSIG(status)}"
+    return "" if os.waitstatus_to_exitcode(status) == 0 else f"it exited with code {os.waitstatus_to_exitcode(status)}"
+
+
+def run_job(shell: object, control: socket.socket, job: StartJob, fds: list[int], workdir: Path,
+            wipe: list[Path], sandboxed: bool) -> JobEnded:
+    """Fork the job's two processes, the judge and the learner's (each with
+    its channel to the host in ``fds``, and a line between them), and watch
+    them to the end."""
     workdir.mkdir(parents=True, exist_ok=True)
     limits = {resource.RLIMIT_AS: LIMITS.memory_each, resource.RLIMIT_FSIZE: LIMITS.file_size}
     if sandboxed:
         limits[resource.RLIMIT_NPROC] = LIMITS.processes
-    pid = os.fork()
-    if pid == 0:
-        runner.start_child(shell, channel_fd, job.max_output, str(workdir), limits)
-    os.close(channel_fd)
+    learner_fd, judge_fd = fds
+    judge_end, learner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    ends = [learner_fd, judge_fd, judge_end.fileno(), learner_end.fileno()]
+    judge = _fork(shell, judge_fd, judge_end.fileno(), [learner_fd, learner_end.fileno()], job, workdir, limits,
+                  True)
+    pid = _fork(shell, learner_fd, learner_end.fileno(), [judge_fd, judge_end.fileno()], job, workdir, limits,
+                False)
+    for fd in ends:
+        os.close(fd)
+    judge_end.detach()
+    learner_end.detach()
+    statuses: dict[int, int | None] = {pid: None, judge: None}
     reason = ""
-    ended = None
-    watch = os.pidfd_open(pid)
+    watches = {os.pidfd_open(pid): pid, os.pidfd_open(judge): judge}
     try:
-        while ended is None:
-            ready, _, _ = select.select([watch, control], [], [], _POLL)
-            if watch in ready:
-                ended = os.waitpid(pid, 0)[1]
-                break
+        while any(s is None for s in statuses.values()):
+            ready, _, _ = select.select([*watches, control], [], [], _POLL)
+            for watch in [w for w in ready if w in watches]:
+                statuses[watches[watch]] = os.waitpid(watches[watch], 0)[1]
+                del watches[watch]
+                os.close(watch)
             if control in ready:
                 try:
-                    message, fds = receive_control(control, "the host")
+                    message, received = receive_control(control, "the host")
                     order = read(message, StopJob, InterruptJob, where="the host") if message is not None else None
                 except ProtocolError:
-                    message, fds, order = {}, [], None
-                for fd in fds:
+                    message, received, order = {}, [], None
+                for fd in received:
                     os.close(fd)
                 if message is None:  # the host has gone: end everything
-                    _kill_all(pid, sandboxed)
+                    _kill_all(statuses, sandboxed)
                     sys.exit(0)
                 if isinstance(order, StopJob) and order.job == job.job:
                     reason = "stopped"
                     break
                 if isinstance(order, InterruptJob) and order.job == job.job:
-                    os.kill(pid, signal.SIGINT)
+                    # The judge's cell may be waiting on a call it made to the learner's process: both stop.
+                    for target in ((pid, judge) if order.judge else (pid,)):
+                        if statuses[target] is None:
+                            os.kill(target, signal.SIGINT)
             processes = _job_processes(sandboxed)
             if len(processes) > LIMITS.processes:  # where no control group or RLIMIT_NPROC caps them (root)
                 reason = f"it started more than {LIMITS.processes} processes"
@@ -268,13 +300,15 @@ def run_job(shell: object, control: socket.socket, job: StartJob, channel_fd: in
                 reason = f"its processes used more than {LIMITS.memory_total / 1024**3:g} GB of memory together"
                 break
     finally:
-        os.close(watch)
-    status = _kill_all(pid, sandboxed)
-    if ended is None:
-        ended = status if status is not None else 0
-    clean = all(_empty(folder) for folder in (workdir, *wipe))
+        for watch in watches:
+            os.close(watch)
+    _kill_all(statuses, sandboxed)
+    ended = statuses[pid] if statuses[pid] is not None else 0
+    # In the sandbox the worker's IPC namespace is the job's; outside it, it is the machine's, never emptied.
+    clean = all(_empty(folder) for folder in (workdir, *wipe)) and (ipc.remove_all() if sandboxed else True)
     signum = os.WTERMSIG(ended) if os.WIFSIGNALED(ended) else 0
-    return JobEnded(job.job, os.waitstatus_to_exitcode(ended) if not signum else None, signum, reason, clean)
+    return JobEnded(job.job, os.waitstatus_to_exitcode(ended) if not signum else None, signum, reason, clean,
+                    "" if reason else _how(statuses[judge]))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -308,11 +342,11 @@ def main(argv: list[str] | None = None) -> None:
             job = read(message, StartJob, where="the host")
         except ProtocolError:
             job = None
-        if not isinstance(job, StartJob) or len(fds) != 1:
+        if not isinstance(job, StartJob) or len(fds) != 2:
             for fd in fds:
                 os.close(fd)
             continue
-        result = run_job(shell, control, job, fds[0], args.workdir, args.wipe, args.sandboxed)
+        result = run_job(shell, control, job, fds, args.workdir, args.wipe, args.sandboxed)
         send_control(control, result.message())
         if not result.clean:  # something the learner left could not be removed: start afresh
             return
