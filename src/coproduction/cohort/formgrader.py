@@ -49,7 +49,9 @@ def formgrader_command(ws: Workspace, port: int, ip: str, token: str) -> list[st
     """The Jupyter server command that serves Formgrader for ``ws``."""
     command = [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--ServerApp.ip={ip}",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={ws.root}",
-               f"--IdentityProvider.token={token}", "--ServerApp.default_url=/formgrader"]
+               f"--IdentityProvider.token={token}", "--ServerApp.default_url=/formgrader",
+               # Formgrader shows learners' work: a strict Content Security Policy on its pages.
+               "--ServerApp.jpserver_extensions=coproduction.cohort.guard=True"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     return command

@@ -38,6 +38,8 @@ __all__ = ["COURSE_ID", "CohortError", "Learner", "read_roster", "Workspace", "S
 COURSE_ID = "coproduction-in-practice"
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+#: What a name or email in a roster may not hold: markup and control characters.
+_UNSAFE_NAME = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 #: Statuses after which a submission is not graded again unless it changes.
 FINAL = frozenset({"graded", "blank", "needs review", "timeout", "crashed", "unreadable", "missing", "wrong notebook"})
@@ -90,6 +92,11 @@ def read_roster(path: Path) -> list[Learner]:
             problems.append(f"row {number}: id {ident!r} duplicates row {seen[key]}")
             continue
         seen[key] = number
+        unsafe = [c for c, v in zip(ROSTER_COLUMNS[1:], names) if _UNSAFE_NAME.search(v)]
+        if unsafe:
+            problems.append(f"row {number}: {' and '.join(unsafe)} of {ident!r} holds <, > or a control character, "
+                            "which no name needs (Formgrader and the trainer's terminal would read it as markup)")
+            continue
         learners.append(Learner(ident, *names))
     if not learners and not problems:
         problems.append("there are no learners in it")
