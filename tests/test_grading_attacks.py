@@ -389,3 +389,41 @@ def test_magics_warnings_and_slow_cells_behave_as_in_a_kernel(tmp_path: Path) ->
     assert "slow but fine" in shown and "also fine" in shown, "the limit is per cell, not per notebook"
     assert outcome.interrupted == [6] and "after the interrupted cell 45" in shown
     assert outcome.end == "finished"
+
+
+# 3. Nothing of one job outlives it (issue 34) ----------------------------------------------------------
+
+LEAVE_IPC = '''
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+size = 600 * 1024**2
+for _ in range(3):  # System V shared memory, touched so that it holds real memory
+    segment = libc.shmget(0, ctypes.c_size_t(size), 0o1000 | 0o600)
+    address = libc.shmat(segment, None, 0)
+    ctypes.memset(address, 1, size)
+libc.semget(0, 4, 0o1000 | 0o600)  # a semaphore set
+libc.msgget(0, 0o1000 | 0o600)  # a message queue
+with open("/dev/shm/left-behind", "wb") as posix:  # POSIX shared memory
+    posix.write(b"x" * 1024)
+print(open("/proc/sysvipc/shm").read().count("\\n") - 1, "segments")
+'''
+IPC_CENSUS = '''
+import os
+print({kind: open(f"/proc/sysvipc/{kind}").read().count("\\n") - 1 for kind in ("shm", "sem", "msg")},
+      sorted(os.listdir("/dev/shm")))
+'''
+
+
+@needs_sandbox
+def test_no_ipc_object_outlives_its_job(tmp_path: Path) -> None:
+    """Two submissions each leave 1.8 GB of System V shared memory, a
+    semaphore set, a message queue and POSIX shared memory behind, on one
+    worker, with the course outside /tmp: the learner after them sees none
+    of it and is graded right (before, the third job's memory ran out)."""
+    assert not ROOT.is_relative_to("/tmp")
+    outcomes = grade([("first", [LEAVE_IPC]), ("second", [LEAVE_IPC]), HONEST, ("census", [IPC_CENSUS])], tmp_path,
+                     timeout=30, total=60)
+    assert "3 segments" in text(outcomes["first"]) and "3 segments" in text(outcomes["second"])
+    honest_is_right(outcomes)
+    assert text(outcomes["census"]).strip() == "{'shm': 0, 'sem': 0, 'msg': 0} []", text(outcomes["census"])

@@ -58,7 +58,7 @@ def _collect(args: argparse.Namespace) -> int:
     print(f"Collected {len(found.filed)} notebook(s) for {args.assignment} from {where}.")
     for label, items in (("Could not match to a learner", found.unmatched),
                          ("Sent files but no notebook", [f"{k}: {', '.join(v)}" for k, v in found.no_notebook.items()]),
-                         ("Nothing from", found.nothing)):
+                         ("Could not be read", found.refused), ("Nothing from", found.nothing)):
         if items:
             print(f"{label} ({len(items)}):")
             for item in items:

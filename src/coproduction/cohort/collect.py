@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import re
 import shutil
 import sqlite3
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -185,6 +188,7 @@ class Collected:
     unmatched: list[str] = field(default_factory=list)  # files no learner could be matched to, with why
     no_notebook: dict[str, list[str]] = field(default_factory=dict)  # learner -> the files they sent
     nothing: list[str] = field(default_factory=list)  # learners with no file at all
+    refused: list[str] = field(default_factory=list)  # uploads that could not be read, with why
 
 
 @dataclass(frozen=True)
@@ -203,15 +207,67 @@ def _files(source: Path) -> list[_File]:
                 for p in iter_files(source)]
     if not zipfile.is_zipfile(source):
         raise CohortError(f"{source} is neither a folder nor a zip file.")
-    archive = zipfile.ZipFile(source)
+    try:
+        archive = zipfile.ZipFile(source)
+    except UnicodeDecodeError:  # a name marked UTF-8 that is not: read it as the bytes it is
+        archive = zipfile.ZipFile(_names_as_bytes(source))
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise CohortError(f"{source} is a damaged zip file ({err}); download it again.") from None
     found = []
     for info in archive.infolist():
         parts = PurePosixPath(info.filename).parts
         if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts):
             continue
         found.append(_File(info.filename, info.file_size, datetime(*info.date_time, tzinfo=timezone.utc),
-                           lambda info=info: archive.read(info)))
+                           lambda info=info: _read_member(archive, info)))
     return found
+
+
+class Damaged(Exception):
+    """A file in an upload that cannot be read whole; the message says why."""
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One file of a zip, at most :data:`MAX_FILE_BYTES` whatever its header
+    says (a zip bomb stops there), or :class:`Damaged` saying why not."""
+    try:
+        with archive.open(info) as member:
+            data = member.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise Damaged(f"it unpacks to more than {MAX_FILE_BYTES // 1024**2} MB")
+            return data
+    except Damaged:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as err:
+        raise Damaged(f"it is damaged in the zip ({str(err)[:80]})") from None
+    except (NotImplementedError, RuntimeError) as err:  # an unknown compression method, or a password
+        raise Damaged(f"it cannot be unpacked ({str(err)[:80]})") from None
+
+
+def _names_as_bytes(source: Path) -> io.BytesIO:
+    """The zip at ``source`` with the UTF-8 mark taken off each file name that
+    is not UTF-8, so Python reads those names as bytes (code page 437)
+    instead of refusing the whole zip."""
+    data = bytearray(source.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0:
+        raise CohortError(f"{source} is a damaged zip file; download it again.")
+    size, offset = struct.unpack("<II", data[end + 12:end + 20])
+    at = offset
+    while at < offset + size and data[at:at + 4] == b"PK\x01\x02":
+        flags, = struct.unpack("<H", data[at + 8:at + 10])
+        name_len, extra_len, comment_len = struct.unpack("<HHH", data[at + 28:at + 34])
+        local, = struct.unpack("<I", data[at + 42:at + 46])
+        name = bytes(data[at + 46:at + 46 + name_len])
+        try:
+            name.decode("utf-8")
+        except UnicodeDecodeError:
+            data[at + 8:at + 10] = struct.pack("<H", flags & ~0x800)
+            if data[local:local + 4] == b"PK\x03\x04":
+                local_flags, = struct.unpack("<H", data[local + 6:local + 8])
+                data[local + 6:local + 8] = struct.pack("<H", local_flags & ~0x800)
+        at += 46 + name_len + extra_len + comment_len
+    return io.BytesIO(bytes(data))
 
 
 def _from_exchange(ws: Workspace, assignment: str, report: Collected) -> list[_File]:
@@ -279,13 +335,21 @@ def collect(ws: Workspace, assignment: str, source: Path | None = None) -> Colle
                          f"filed as {assignment}.ipynb")
         if len(notebooks) > 1:
             notes.append(f"collected: {len(notebooks)} notebooks sent; used the newest, {chosen.name}")
-        _file(ws, folder, assignment, chosen, notes)
+        try:
+            _file(ws, folder, assignment, chosen, notes)
+        except Damaged as damaged:  # costs this learner's upload only: the others are still filed
+            message = f"{chosen.name} could not be read: {damaged}; ask for it again"
+            report.refused.append(f"{learner.id}: {message}")
+            (folder / f"{assignment}.ipynb").unlink(missing_ok=True)
+            ws.set_status(StatusRow(learner.id, assignment, "unreadable", message, notes))
+            continue
         report.filed[learner.id] = chosen.name
     return report
 
 
 def _file(ws: Workspace, folder: Path, assignment: str, item: _File | None, notes: list[str]) -> None:
     """Put one learner's notebook in place (replacing an earlier one) and mark it to grade."""
+    data = item.read() if item is not None else b""  # first: a damaged upload changes nothing already filed
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{assignment}.ipynb"
     secret = folder / SECRET
@@ -293,7 +357,7 @@ def _file(ws: Workspace, folder: Path, assignment: str, item: _File | None, note
     if item is None:
         target.unlink(missing_ok=True)
     else:
-        target.write_bytes(item.read())
+        target.write_bytes(data)
         stamp = item.modified.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
         (folder / TIMESTAMP).write_text(stamp + "\n", encoding="utf-8")
         if item.secret is not None:

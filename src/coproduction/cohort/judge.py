@@ -40,6 +40,8 @@ from coproduction.cohort.values import decode, encode
 
 __all__ = ["serve", "free_names", "failing_line", "Remote", "LearnerGone", "REPLY_LIMIT"]
 
+#: Seconds the learner's process has to say what a name holds.
+LOOKUP_WAIT = 5.0
 #: Largest answer the learner's process may send the judge for one lookup or call.
 REPLY_LIMIT = 64 * 1024**2
 
@@ -66,6 +68,9 @@ class Peer:
         if self.sock is None:
             raise LearnerGone("the notebook's process is no longer running")
         try:
+            # A lookup is answered at once by any process that still serves; a call takes what it takes
+            # (the host interrupts a cell at its time limit).
+            self.sock.settimeout(LOOKUP_WAIT if isinstance(request, Lookup) else None)
             self.sock.sendall(encode_message(request.message()) + b"\n")
             while True:
                 while self.pending:

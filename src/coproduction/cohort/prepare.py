@@ -66,6 +66,13 @@ def read_notebook(path: Path) -> NotebookNode:
     except json.JSONDecodeError as err:
         raise Unreadable("unreadable", f"{path.name} is not valid notebook JSON (line {err.lineno}, column "
                                        f"{err.colno}: {err.msg}); it may have been edited outside Jupyter.") from None
+    except RecursionError:
+        raise Unreadable("unreadable", f"{path.name} nests its JSON deeper than Python reads: no notebook "
+                                       "does; it was made to break the grader.") from None
+    depth = _depth(raw)
+    if depth > MAX_DEPTH:
+        raise Unreadable("unreadable", f"{path.name} nests its JSON {depth} levels deep (a notebook needs under "
+                                       f"{MAX_DEPTH}): it may have been made to break the grader.")
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
         nbformat.validate(nb)
@@ -73,6 +80,22 @@ def read_notebook(path: Path) -> NotebookNode:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise Unreadable("unreadable", f"{path.name} is JSON but not a valid notebook: {first[:200]}") from None
     return nb
+
+
+#: Deepest JSON nesting a submitted notebook may have (Jupyter's own stay under 10).
+MAX_DEPTH = 64
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value`` nests, counted without recursion (so no depth can crash it)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:  # past the limit the answer is already known
+                stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 @dataclass(frozen=True)
