@@ -360,15 +360,17 @@ class _Live(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        policy = dict(attrs).get("http-equiv") == "Content-Security-Policy" and (
+            "default-src 'none'" in (dict(attrs).get("content") or ""))  # the page's own: it allows no script
         if tag in {"script", "iframe", "object", "embed", "link", "meta"} and not (
-                tag == "meta" and {a for a, _ in attrs} <= {"charset", "name", "content"}):
+                tag == "meta" and ({a for a, _ in attrs} <= {"charset", "name", "content"} or policy)):
             self.found.append(tag)
         for name, value in attrs:
             if name.startswith("on") or (value or "").strip().lower().startswith(("javascript:", "vbscript:")):
                 self.found.append(f"{tag} {name}={value}")
             if tag == "img" and name == "src" and not (value or "").startswith("data:image/png;base64,"):
                 self.found.append(f"img src={value}")
-            if tag == "img" and name == "src":
+            if tag == "img" and name == "src" and (value or "").startswith("data:image/png;base64,"):
                 raw = base64.b64decode((value or "").split(",", 1)[1], validate=True)
                 if not raw.startswith(b"\x89PNG"):
                     self.found.append("img that is not a PNG")

@@ -34,6 +34,10 @@ def test_learner_markdown_keeps_its_words_and_loses_its_markup_and_code_links() 
                             "![c](data:text/html,x)\n[d]: vbscript:x")
     assert "<" not in text and "**Yes**" in text and "(https://nhs.uk)" in text
     assert "javascript:" not in text and "data:" not in text and "vbscript:" not in text
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(text)
+    assert "<img" not in rendered and "href" not in rendered.replace('href="https://nhs.uk"', "")
 
 
 def test_formgrader_pages_nonce_only_their_own_scripts() -> None:

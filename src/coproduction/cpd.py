@@ -27,6 +27,7 @@ from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, own_c
 from coproduction.modules import Module, course_modules
 from coproduction.printing import PrintError, print_pdf
 from coproduction.progress import ExerciseProgress, exercise_progress
+from coproduction.printing import PAGE_POLICY
 
 __all__ = ["Entry", "cpd_entries", "cpd_page", "write_cpd", "main", "COURSE_TITLE"]
 
@@ -91,7 +92,7 @@ def cpd_page(name: str, entries: list[Entry], made: str) -> str:
         blocks = "".join(f"<h4>{html.escape(h)}</h4>{_paragraphs(t)}" for h, t in own + prompts)
         reflections.append(f"<section><h3>{html.escape(entry.module.name)}</h3>{blocks}</section>")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>CPD record: {html.escape(name)}: {COURSE_TITLE}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;

@@ -9,7 +9,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["chromium", "print_pdf", "PrintError"]
+__all__ = ["chromium", "print_pdf", "PrintError", "PAGE_POLICY"]
+
+#: Every page the course writes (feedback, report, certificates, progress, CPD record) runs no
+#: script at all: its policy says so, so nothing learner text might carry could run in a browser.
+PAGE_POLICY = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+               'style-src \'unsafe-inline\'; base-uri \'none\'; form-action \'none\'">')
 
 
 class PrintError(RuntimeError):

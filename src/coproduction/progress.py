@@ -32,6 +32,7 @@ from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, exerc
                                   read_reflections, reflections_file, released)
 from coproduction.modules import course_modules
 from coproduction.questions import Report, cell_source, check_notebook, is_going_further, part_name
+from coproduction.printing import PAGE_POLICY
 
 __all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "reflections_answered", "progress_page",
            "write_progress", "main"]
@@ -231,7 +232,7 @@ def progress_page(progress: list[ExerciseProgress],
             f"says</th></tr></thead><tbody>{rows}</tbody></table>"
             + (f"<p>Written answers (marked by a trainer if you have one):</p><ul>{written}</ul>" if written else ""))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>My progress: Co-production in Practice</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;

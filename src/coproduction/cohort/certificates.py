@@ -30,6 +30,7 @@ from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import CohortError, Workspace
 from coproduction.modules import course_modules as modules_of
 from coproduction.printing import PrintError, chromium, print_pdf
+from coproduction.printing import PAGE_POLICY
 
 __all__ = ["Rule", "ModuleLine", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
            "COURSE_TITLE"]
@@ -156,7 +157,7 @@ def _page(certificate: Certificate) -> str:
     items = "".join(f"<li>{html.escape(module)}{f' (completed {html.escape(on)})' if on else ''}</li>"
                     for module, on in certificate.modules)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Certificate of completion: {html.escape(certificate.name)}</title>
 <style>
 body {{ font-family: Georgia, serif; color: #111; max-width: 46rem; margin: 2rem auto; padding: 2rem;

@@ -40,6 +40,7 @@ from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
 from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_name, part_title
 from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
+from coproduction.printing import PAGE_POLICY
 
 __all__ = ["render_feedback", "write_feedback", "Pages", "LeakError"]
 
@@ -219,7 +220,7 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
     review = ("<p>Your trainer will look at this submission before its score is confirmed.</p>"
               if row.status == "needs review" else "")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # status and export read this module without nbformat (it costs them a second)
+    from nbformat import NotebookNode
 
 __all__ = ["terminal", "spreadsheet", "for_trainers", "MAX_OUTPUTS", "MAX_NOTES"]
 
@@ -71,7 +72,8 @@ def markdown_as_text(source: str) -> str:
 
     def link(match: re.Match[str]) -> str:
         scheme = match.group(2)
-        return match.group(0) if scheme.lower() in _SAFE_SCHEMES else f"{match.group(1)}#unsafe-link-{scheme}-"
+        # A space makes the destination no link at all: the words stay, as text.
+        return match.group(0) if scheme.lower() in _SAFE_SCHEMES else f"{match.group(1)}unsafe link {scheme} "
 
     return _LINK.sub(link, source)
 

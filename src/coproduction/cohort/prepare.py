@@ -53,6 +53,9 @@ def read_notebook(path: Path) -> NotebookNode:
     """Read a submitted notebook, or raise :class:`Unreadable` saying why not."""
     if not path.is_file():
         raise Unreadable("missing", f"No notebook was submitted (expected {path.name}).")
+    if path.stat().st_size > MAX_BYTES:
+        raise Unreadable("unreadable", f"{path.name} is {path.stat().st_size / 1024**2:.0f} MB, larger than the "
+                                       f"{MAX_BYTES // 1024**2} MB a notebook may be: it was not read.")
     data = path.read_bytes()
     if not data.strip():
         raise Unreadable("unreadable", f"{path.name} is empty ({len(data)} bytes): the upload may have failed.")
@@ -82,6 +85,8 @@ def read_notebook(path: Path) -> NotebookNode:
     return nb
 
 
+#: Largest notebook read (as collect's limit on a file).
+MAX_BYTES = 50 * 1024**2
 #: Deepest JSON nesting a submitted notebook may have (Jupyter's own stay under 10).
 MAX_DEPTH = 64
 

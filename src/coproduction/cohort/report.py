@@ -23,6 +23,7 @@ from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import MEANING, STATUSES, Standing, number, standings
 from coproduction.cohort.workspace import Workspace
 from coproduction.questions import is_going_further, part_names
+from coproduction.printing import PAGE_POLICY
 
 __all__ = ["write_report", "pass_rates", "GRADED"]
 
@@ -165,8 +166,9 @@ def write_report(ws: Workspace, out: Path) -> Path:
         _table(counts, "Learners by status, per assignment"),
         "<h2>Submissions that need a trainer's review</h2>",
         "<p>Their code reached into the grading itself (its checks, IPython, Python's builtins, the course's "
-        "package, /proc or the grader's channel). They are scored, but look at each before you trust its "
-        "score: open the autograded notebook in Formgrader.</p>",
+        "package, /proc or the grader's channel), or their own run and the grader's judge disagree on a part. "
+        "They are scored by the judge, but look at each before you trust its score: open the autograded "
+        "notebook in Formgrader.</p>",
         _table(review, f"{len(review)} submission(s) to review") if review is not None else "<p>None.</p>",
         "<h2>Submissions that could not be graded to the end</h2>",
         _table(errors, f"{len(errors)} submission(s) with an error") if errors is not None else "<p>None.</p>",
@@ -176,7 +178,7 @@ def write_report(ws: Workspace, out: Path) -> Path:
     ]
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Cohort report</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #111; }}
