@@ -27,6 +27,7 @@ from coproduction.cohort.grade import Settings, autograde
 from coproduction.cohort.workspace import COURSE_ID
 
 from ..conftest import ROOT
+from .conftest import OUTPUT
 from ..submissions import fill
 from ..submissions.cohort import ASSIGNMENTS
 
@@ -92,8 +93,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         ws.close()
 
 
-def _open(chromium, address: str, submission: str) -> dict:  # type: ignore[no-untyped-def]
-    """Open the submission in Formgrader as a trainer; what ran and what the page holds."""
+def _open(chromium, address: str, submission: str, shot: str) -> dict:  # type: ignore[no-untyped-def]
+    """Open the submission in Formgrader as a trainer; what ran and what the page holds
+    (a screenshot for people to review goes to test-output/formgrader/)."""
     context = chromium.new_context()
     page = context.new_page()
     dialogs: list[str] = []
@@ -105,6 +107,9 @@ def _open(chromium, address: str, submission: str) -> dict:  # type: ignore[no-u
     page.goto(f"{base}/formgrader/submissions/{submission}/")
     page.wait_for_selector("input.score", state="attached", timeout=30_000)
     page.wait_for_timeout(1500)  # time for anything injected to run
+    (OUTPUT / "formgrader").mkdir(parents=True, exist_ok=True)
+    page.locator(".nbgrader_cell").filter(has_text="Student's answer").last.screenshot(
+        path=str(OUTPUT / "formgrader" / f"{shot}.png"))
     seen = {
         "dialogs": dialogs,
         "pwned": page.evaluate("document.documentElement.dataset.pwned || ''"),
@@ -121,7 +126,7 @@ def _open(chromium, address: str, submission: str) -> dict:  # type: ignore[no-u
 
 def test_hostile_answers_and_outputs_run_no_script_in_formgrader(hostile, chromium) -> None:  # type: ignore[no-untyped-def]
     ws, address, submission = hostile
-    seen = _open(chromium, address, submission)
+    seen = _open(chromium, address, submission, "graded-by-the-pipeline")
     assert not seen["dialogs"] and not seen["pwned"], seen["dialogs"]
     assert seen["working"] and any(seen["scores"]), ("Formgrader's own scripts did not run", seen["console"])
     # The learner's words are there, as text: the trainer can read what was written.
@@ -143,7 +148,7 @@ def test_the_policy_stops_what_plain_nbgrader_would_leave(hostile, chromium) -> 
             cell.outputs = [nbformat.v4.new_output("display_data", data={
                 "text/html": f"<img src=x onerror=\"{RUN}\"><script>{RUN}</script>", "text/plain": "x"})]
     nbformat.write(nb, path)
-    seen = _open(chromium, address, submission)
+    seen = _open(chromium, address, submission, "raw-as-nbgrader-leaves-it")
     assert "onerror" in seen["html"] and "ontoggle" in seen["html"], "the raw payloads are not on the page"
     assert not seen["dialogs"] and not seen["pwned"], seen["dialogs"]
     assert seen["blocked"], "Chromium reported no blocked script: the policy did not apply"

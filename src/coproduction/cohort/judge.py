@@ -36,7 +36,7 @@ from typing import Any
 
 from coproduction.cohort.channel import LineReader, ProtocolError, encode as encode_message
 from coproduction.cohort.protocol import Bind, Call, CellRan, Exit, Found, Lookup, RunCell, read
-from coproduction.cohort.values import decode, encode
+from coproduction.cohort.values import Sender, decode
 
 __all__ = ["serve", "free_names", "failing_line", "Remote", "LearnerGone", "REPLY_LIMIT"]
 
@@ -63,6 +63,7 @@ class Peer:
         self.sock = sock
         self.reader = LineReader(REPLY_LIMIT, "the notebook's process")
         self.pending: list[dict[str, Any]] = []
+        self.sender = Sender()
 
     def ask(self, request: Lookup | Call) -> Found:
         if self.sock is None:
@@ -104,8 +105,9 @@ class Remote:
         return f"<function {self.name}>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        found = self.peer.ask(Call(self.name, secrets.token_hex(8), [encode(a) for a in args],
-                                   {str(k): encode(v) for k, v in kwargs.items()}))
+        pack = self.peer.sender.pack
+        found = self.peer.ask(Call(self.name, secrets.token_hex(8), [pack(a) for a in args],
+                                   {str(k): pack(v) for k, v in kwargs.items()}))
         if found.kind == "raised":
             kind, message = (found.value + ["", ""])[:2] if isinstance(found.value, list) else ("", "")
             error = getattr(builtins, str(kind), None) if kind in _RAISABLE else None
@@ -119,7 +121,7 @@ class Remote:
             after = [decode(a) for a in found.args] if isinstance(found.args, list) else []
         except ValueError as err:
             raise TypeError(f"{self.name} returned something that is not data ({err})") from None
-        for given, now in zip(args, after):  # what the call did to a list or dict it was given
+        for given, now in zip(args, after):  # what the call did to a list or dict it was given (else None)
             if type(given) is type(now) is list:
                 given[:] = now
             elif type(given) is type(now) is dict:
@@ -243,6 +245,10 @@ def serve(shell: Any, channel: socket.socket, peer_socket: socket.socket | None,
                             "traceback": []})
         fetched_all |= fetched
         known |= set(namespace) - fetched_all
+        if count == 1:  # the set-up cell's tables, passed to call after call: sent once
+            for value in list(namespace.values()):
+                if type(value).__name__ in ("DataFrame", "Series"):
+                    peer.sender.pin(value)
         reply = CellRan(order.index, order.nonce, count, outputs, error is not None, [], failing_line(error))
         channel.sendall(runner._dumps(reply.message(), default=str).encode("utf-8") + b"\n")
     peer.close()

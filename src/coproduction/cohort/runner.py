@@ -282,8 +282,10 @@ _BUILTIN_ERRORS = frozenset(n for n, v in vars(builtins).items() if isinstance(v
 def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
     """Answer the judge's lookups and calls until it hangs up: the learner's
     values as data, their functions' results as data (the judge checks them)."""
-    from coproduction.cohort.values import decode, encode
+    from coproduction.cohort.values import Receiver, encode
     from coproduction.questions import is_empty_function
+
+    receiver = Receiver()
 
     from coproduction.cohort.judge import lines
 
@@ -303,9 +305,10 @@ def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
         else:
             RECORDER.start()  # what the function prints is not kept
             try:
-                args = [decode(a) for a in order.args]
-                result = value(*args, **{k: decode(v) for k, v in order.kwargs.items()})
-                found = Found(order.nonce, "value", encode(result), [encode(a) for a in args])
+                args = [receiver.unpack(a) for a in order.args]
+                result = value(*args, **{k: receiver.unpack(v) for k, v in order.kwargs.items()})
+                after = [encode(a) if type(a) in (list, dict) else None for a in args]  # what the judge writes back
+                found = Found(order.nonce, "value", encode(result), after)
             except BaseException as err:  # noqa: BLE001 - whatever the learner's function raised is reported
                 kind = next((c.__name__ for c in type(err).__mro__ if c.__name__ in _BUILTIN_ERRORS), "Exception")
                 found = Found(order.nonce, "raised", [kind, str(err)[:500]])

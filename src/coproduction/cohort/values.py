@@ -15,16 +15,20 @@ reads what it is given as hostile: wrong shapes, too deep or too big raise
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import math
 from typing import Any
 
-__all__ = ["encode", "decode", "Opaque", "MAX_DEPTH", "MAX_ITEMS"]
+__all__ = ["encode", "decode", "Opaque", "Sender", "Receiver", "MAX_DEPTH", "MAX_ITEMS"]
 
 #: Deepest nesting either side accepts (JSON's own reader stops far deeper).
 MAX_DEPTH = 40
 #: Most items (list elements, dict entries, table cells) in one value.
 MAX_ITEMS = 2_000_000
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
 _DTYPES = {"int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "float64", "float32",
            "bool", "object", "string", "str", "category", "datetime64[ns]", "boolean", "Int64", "Float64"}
 
@@ -54,6 +58,9 @@ def encode(value: Any, depth: int = 0) -> Any:
         return value
     if kind is float:
         return value if math.isfinite(value) else {"float": repr(value)}
+    if kind is list and all(type(v) in _PLAIN for v in value) and all(
+            math.isfinite(v) for v in value if type(v) is float):
+        return list(value)  # a table's column, most often: already JSON as it is
     if kind in (list, tuple, set, frozenset):
         items = [encode(v, depth + 1) for v in (sorted(value, key=repr) if kind in (set, frozenset) else value)]
         return items if kind is list else {kind.__name__: items}
@@ -88,6 +95,66 @@ def encode(value: Any, depth: int = 0) -> Any:
     except Exception:  # a value whose repr fails is still reported
         text = f"<{kind.__name__}>"
     return {"opaque": [kind.__name__[:80], text]}
+
+
+#: Arguments at least this large (as JSON) are sent once a job and named by their digest after.
+SHARED = 2048
+
+
+class Sender:
+    """The judge's side of passing arguments: a large one it has sent before
+    in this job (the county's table, passed to every call) goes as its digest
+    alone, so the learner's process need not rebuild it each time."""
+
+    def __init__(self) -> None:
+        self.sent: set[str] = set()
+        self.pinned: dict[int, tuple[Any, list[Any] | None]] = {}
+
+    def pin(self, value: Any) -> None:
+        """Remember ``value`` (a table the set-up cell made, which no check
+        changes) so that packing it again costs nothing."""
+        self.pinned.setdefault(id(value), (value, None))
+
+    def pack(self, value: Any) -> list[Any]:
+        held = self.pinned.get(id(value))
+        if held is not None and held[0] is value and held[1] is not None:
+            return [held[1][0], None]
+        packed = self._pack(value)
+        if held is not None and held[0] is value and packed[0]:
+            self.pinned[id(value)] = (value, packed)
+        return packed
+
+    def _pack(self, value: Any) -> list[Any]:
+        encoded = encode(value)
+        text = json.dumps(encoded, separators=(",", ":"))
+        if len(text) < SHARED:
+            return ["", encoded]
+        key = hashlib.sha256(text.encode()).hexdigest()[:32]
+        if key in self.sent:
+            return [key, None]
+        self.sent.add(key)
+        return [key, encoded]
+
+
+class Receiver:
+    """The learner's side: each argument rebuilt once, then handed over as a
+    fresh copy each call (a function that changes its table changes only its copy)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Any] = {}
+
+    def unpack(self, packed: Any) -> Any:
+        if type(packed) is not list or len(packed) != 2 or type(packed[0]) is not str:
+            raise ValueError("an argument of the wrong shape")
+        key, encoded = packed
+        if key and encoded is None:
+            if key not in self.kept:
+                raise ValueError("an argument this process was never sent")
+            return copy.deepcopy(self.kept[key])
+        value = decode(encoded)
+        if key:
+            self.kept[key] = copy.deepcopy(value)
+        return value
 
 
 def _index(index: Any, depth: int) -> list[Any]:
