@@ -108,7 +108,7 @@ def _open(chromium, address: str, submission: str, shot: str) -> dict:  # type: 
     page.wait_for_selector("input.score", state="attached", timeout=30_000)
     page.wait_for_timeout(1500)  # time for anything injected to run
     (OUTPUT / "formgrader").mkdir(parents=True, exist_ok=True)
-    page.locator(".nbgrader_cell").filter(has_text="Student's answer").last.screenshot(
+    page.locator(".text_cell .nbgrader_cell").first.screenshot(  # the written answer
         path=str(OUTPUT / "formgrader" / f"{shot}.png"))
     seen = {
         "dialogs": dialogs,
