@@ -44,6 +44,7 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
         return nbformat.v4.new_output("error", ename=NOT_RUN, evalue=f"Not run: {reason} before {what}.",
                                       traceback=[])
 
+    cut: list[str] = []
     for index, cell in enumerate(prepared.nb.cells):
         if cell.cell_type != "code":
             continue
@@ -63,10 +64,13 @@ def apply_results(prepared: Prepared, outcome: Outcome) -> list[str]:
             if not result["failed"]:  # the judge's run decides: the learner's process can only lose marks
                 cell.outputs += _further(outcome.hidden.get(index), not_run)
         if any(o.get("output_type") == "stream" and "[output limit:" in o.get("text", "") for o in cell.outputs):
-            notes.append(f"output of {prepared.named(grade_id_of(cell), index)} was cut to the output limit")
+            cut.append(prepared.named(grade_id_of(cell), index))
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and (result["failed"] or any(o.output_type == "error" for o in cell.outputs)):
             notes.append(f"an error in {prepared.named(meta.get('grade_id'), index)}")
+    if cut:  # one note, however many cells printed too much
+        notes.append(f"output of {cut[0]}{f' and {len(cut) - 1} more cells' if len(cut) > 1 else ''} was cut to "
+                     "the output limit")
     if outcome.end in {"timeout", "crashed", "needs review"} and stopped_at is not None:
         notes.insert(0, f"{outcome.detail}, at {stopped_at}; later parts were not run")
     elif outcome.interrupted:
@@ -91,17 +95,25 @@ def disagreements(prepared: Prepared, outcome: Outcome) -> list[str]:
     notebook holds, in a process no learner code touched, so a difference
     means the learner's process was changed or its answer is not what the
     page shows. Each in words for the trainer."""
-    found = []
+    passed, failed = [], []
     for index, cell in enumerate(prepared.nb.cells):
         mine, judged = outcome.results.get(index), outcome.hidden.get(index)
         if not is_test(cell) or mine is None or judged is None:
             continue
-        name = prepared.named(grade_id_of(cell), index)
+        # "the check of Part 1: a consultation on ..." is named by its part alone: "Part 1".
+        name = prepared.named(grade_id_of(cell), index).removeprefix("the check of ").split(":")[0]
         line = judged.get("line", 0)
         if not mine["failed"] and judged["failed"] and line and line not in _hidden_lines(cell.source):
-            found.append(f"{name} passed in the notebook's own run but fails on what its saved answer holds")
+            passed.append(name)
         elif mine["failed"] and not judged["failed"]:
-            found.append(f"{name} failed in the notebook's own run but passes on what its saved answer holds")
+            failed.append(name)
+    found = []
+    if passed:
+        found.append(f"the notebook's own run passed the checks of {', '.join(passed)}, which fail on what its "
+                     "saved answers hold")
+    if failed:
+        found.append(f"the notebook's own run failed the checks of {', '.join(failed)}, which pass on what its "
+                     "saved answers hold")
     return found
 
 
