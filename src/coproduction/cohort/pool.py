@@ -125,7 +125,7 @@ class _Job:
     interrupting: bool = False  # the running cell was interrupted at its time limit
     closed: bool = False  # the learner's process's channel
     judge_closed: bool = False
-    plan: Plan | None = None
+    plan: Plan = field(default_factory=lambda: Plan([]))
 
 
 class _Worker:
@@ -246,7 +246,7 @@ class Pool:
         step = job.steps[job.position]
         if step.judged and (was is None or not was.judged):  # the learner's cells have all run
             self._send(worker, job, Serve().message())
-            self._send(worker, job, (job.plan or Plan([])).bind(job.outcome.results).message(), judge=True)
+            self._send(worker, job, job.plan.bind(job.outcome.results).message(), judge=True)
         job.interrupting = False
         job.nonce = secrets.token_hex(8)
         job.deadline = min(time.monotonic() + self.timeout, job.total_deadline)

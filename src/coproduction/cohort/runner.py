@@ -276,19 +276,19 @@ def serve(shell: Any, channel: socket.socket, max_output: int, peer: socket.sock
         send(_dumps(reply, default=str).encode("utf-8") + b"\n")
 
 
+_ABSENT = object()
+#: The builtin exception a learner's error is reported as (its first builtin base).
 _BUILTIN_ERRORS = frozenset(n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException))
 
 
 def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
     """Answer the judge's lookups and calls until it hangs up: the learner's
     values as data, their functions' results as data (the judge checks them)."""
+    from coproduction.cohort.judge import lines
     from coproduction.cohort.values import Receiver, encode
     from coproduction.questions import is_empty_function
 
     receiver = Receiver()
-
-    from coproduction.cohort.judge import lines
-
     for line in lines(peer.makefile("rb")):
         try:
             order = read(_loads(line), Lookup, Call, where="the judge")
@@ -313,9 +313,6 @@ def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
                 kind = next((c.__name__ for c in type(err).__mro__ if c.__name__ in _BUILTIN_ERRORS), "Exception")
                 found = Found(order.nonce, "raised", [kind, str(err)[:500]])
         peer.sendall(_dumps(found.message(), default=str).encode("utf-8") + b"\n")
-
-
-_ABSENT = object()
 
 
 def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limits: dict[int, int],
