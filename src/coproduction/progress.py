@@ -18,7 +18,6 @@ Usage: ``python -m coproduction.progress`` (``make progress``) writes
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import html
 import io
@@ -118,33 +117,18 @@ def _core_parts(cells: list[dict[str, Any]]) -> int:
                and not is_going_further(str(c["metadata"]["nbgrader"].get("grade_id", ""))))
 
 
-def _answers_only(cells: list[dict[str, Any]], given: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The core track's answers as plain values, read from the saved cells
-    without running anything, when that is all the learner wrote (no
-    going-further code changed from its release); None otherwise."""
+def _analyst_code(cells: list[dict[str, Any]], given: list[dict[str, Any]]) -> bool:
+    """Whether the learner changed any going-further cell from its release:
+    only then are the notebook's cells run (the core track is read from its
+    answer cells, as grading reads it, without running anything)."""
     released_sources = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): cell_source(c) for c in given}
-    namespace: dict[str, Any] = {}
     for cell in cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         grade_id = str(meta.get("grade_id", ""))
-        if cell.get("cell_type") != "code" or not meta.get("solution"):
-            continue
-        if is_going_further(grade_id):
-            if cell_source(cell).strip() != released_sources.get(grade_id, "").strip():
-                return None  # analyst's code: run the notebook
-            continue
-        try:
-            tree = ast.parse(cell_source(cell))
-        except SyntaxError:
-            return None
-        for node in tree.body:
-            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
-                return None
-            try:
-                namespace[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                return None
-    return namespace
+        if cell.get("cell_type") == "code" and meta.get("solution") and is_going_further(grade_id) \
+                and cell_source(cell).strip() != released_sources.get(grade_id, "").strip():
+            return True
+    return False
 
 
 def exercise_progress(root: Path, name: str, module: str = "") -> ExerciseProgress:
@@ -155,11 +139,10 @@ def exercise_progress(root: Path, name: str, module: str = "") -> ExerciseProgre
     if not path.is_file():
         return ExerciseProgress(module or name, name, False, None, _written(given), _core_parts(given))
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    answers = _answers_only(cells, given)
-    if answers is not None:  # the same checks, without loading the analysts' libraries
-        report = check_notebook(name, answers, path, core_only=True)
-    else:
+    if _analyst_code(cells, given):
         report = check_notebook(name, _run_saved(cells), path)
+    else:  # the same checks, without loading the analysts' libraries
+        report = check_notebook(name, {}, path, core_only=True)
     return ExerciseProgress(module or name, name, True, report, _written(cells), _core_parts(cells))
 
 

@@ -41,6 +41,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from coproduction.answer_cells import read_answer
 from coproduction.checks import NotPlain, option, rounded, wrap
 
 __all__ = ["Question", "QuestionError", "Verdict", "NotAnswered", "NotRight", "check", "going_further",
@@ -203,7 +204,11 @@ def _said(exercise: str, part: str, entry: dict[str, Any], token: str) -> str | 
 
 
 def _example(exercise: str, part: str, entry: dict[str, Any]) -> str:
-    """An option to show in "how to answer": never one that is right."""
+    """An option to show in "how to answer" (for a number part, a number):
+    never one that is right."""
+    if entry["kind"] == "number":
+        return next(str(n) for n in (12, 30, 7) if _digest(exercise, part, "right|" + rounded(n, entry["decimals"]))
+                    != entry["right"])
     for text in entry["options"]:
         token = option(text)
         if entry["kind"] == "choice" and _digest(exercise, part, "right|" + token) != entry["right"]:
@@ -221,7 +226,8 @@ def _how(exercise: str, part: str, entry: dict[str, Any]) -> str:
         return (f"Put the options you choose between the square brackets, each in quotes and separated by "
                 f'commas, in the form {part} = ["{_example(exercise, part, entry)}"], run that cell, then this '
                 "check again.")
-    return f"Type the number after the equals sign, in the form {part} = 12, run that cell, then this check again."
+    return (f"Type the number after the equals sign, in the form {part} = {_example(exercise, part, entry)}, run that "
+            "cell, then this check again.")
 
 
 def _kind_of(value: Any) -> str:
@@ -325,20 +331,40 @@ def _caller_namespace() -> dict[str, Any]:
 def check(exercise: str, part: str) -> None:
     """Say whether the learner's answer to ``part`` of ``exercise`` is right
     (the check cell under each core part calls this); raise if it is not.
-    The answer is read from the notebook's namespace, so a check run before
-    its answer cell says "not answered yet" rather than failing."""
+    The answer is the one its answer cell last set, and the check says so
+    when the page shows another: the cell was changed since it ran, could
+    not be read, or another cell has set the name since."""
+    from coproduction import answering
+
     namespace = _caller_namespace()
     key = load_key(exercise)
+    title = key["parts"][part]["title"]
+    ran, page = answering.RAN.get(part), answering.PAGE.pop(part, None)
+    if page is not None and (page["dirty"] or ran is None or page["source"].strip() != ran.source.strip()):
+        raise NotAnswered(f"{title}: your answer cell has not been run since you changed it. Click in it and press "
+                          "Shift+Enter, then run this check again.")
+    if ran is not None and ran.reading.slip:
+        raise NotAnswered(f"{title}: not answered yet, because your answer cell cannot be read. {ran.reading.slip}")
     if part not in namespace:
-        title = key["parts"][part]["title"]
         raise NotAnswered(f"{title}: not answered yet. Run the cell with your answer (the one that starts "
                           f"{part} =) first, then this check.")
+    if ran is not None and not _same(namespace[part], ran.reading.value):
+        raise NotAnswered(f"{title}: {part} has been set by another cell since its answer cell ran, so this check "
+                          f"cannot tell which answer you mean. Remove the other cell's {part} = line, run the "
+                          "answer cell again, then this check.")
     verdict = judge(exercise, part, namespace[part], key)
     if verdict.state == "unanswered":
         raise NotAnswered(verdict.message)
     if verdict.state == "wrong":
         raise NotRight(verdict.message)
     print(wrap(f"✓ {verdict.message}"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # an analyst's object that cannot say
+        return False
 
 
 def going_further(*names: str) -> "_GoingFurther":
@@ -356,7 +382,7 @@ def going_further(*names: str) -> "_GoingFurther":
 def check_my_work(exercise: str, notebook: str | Path | None = None) -> "Report":
     """Run every check of the exercise's notebook in this kernel and show a
     table (the exercise's last cell calls this)."""
-    return check_notebook(exercise, _caller_namespace(), notebook)
+    return check_notebook(exercise, _caller_namespace(), notebook, live=True)
 
 
 class _GoingFurther:
@@ -513,19 +539,27 @@ def part_names(cells: list[Any]) -> dict[str, str]:
 
 
 def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Path | None = None,
-                   core_only: bool = False) -> Report:
-    """Run the visible check of every automatically checked cell of the
-    exercise's notebook in ``namespace`` and collect what each says. The
-    set-up cell runs first if the learner has not run it. With
-    ``core_only`` (a learner who wrote no going-further code), only the core
-    track's checks run, which need nothing but its answers, and each
-    going-further part is reported as not attempted."""
+                   core_only: bool = False, live: bool = False) -> Report:
+    """Every automatically checked part of the exercise's notebook, as
+    grading the saved notebook would find it. A core part is judged from
+    its answer cell's text, read as grading reads it (or, when the course's
+    JupyterLab extension has just sent it, as the page shows it), not from
+    the kernel; a going-further part's visible check runs in ``namespace``
+    (the set-up cell first if the learner has not run it). With
+    ``core_only`` (a learner who wrote no going-further code) nothing runs,
+    and each going-further part is reported as not attempted. ``live``
+    (Check my work in the learner's kernel) also says where the answer the
+    kernel last ran differs from the one judged."""
+    from coproduction import answering
+
     path = _find_notebook(exercise, notebook)
     if path is None:
         return Report(exercise, (), f"Check my work reads the exercise notebook, {exercise}.ipynb, from its own "
                                    "folder: open the exercise in JupyterLab and run this cell there.")
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in cells}
+    page, key = dict(answering.PAGE), load_key(exercise)
+    answering.PAGE.clear()
     if not core_only and "setup" in by_id and not _bound_names(cell_source(by_id["setup"])) <= set(namespace):
         _run_check(cell_source(by_id["setup"]), namespace, "setup", False)  # the learner has not run it yet
     rows = []
@@ -533,20 +567,47 @@ def check_notebook(exercise: str, namespace: dict[str, Any], notebook: str | Pat
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
             continue
-        grade_id = str(meta.get("grade_id", ""))
-        if core_only and is_going_further(grade_id):
+        grade_id, title = str(meta.get("grade_id", "")), part_title(cells, index)
+        if not is_going_further(grade_id):
+            saved = by_id.get(grade_id.replace("_tests", "_answer"))
+            rows.append(_core_row(exercise, key, grade_id, title, cell_source(saved) if saved else "", page, live))
+        elif core_only:
             names = re.findall(r'going_further\(\s*"(\w+)"', cell_source(cell))
-            rows.append(Row(part_title(cells, index), True, "unanswered", _not_attempted(names[0] if names else
-                                                                                        "your answer")))
-            continue
-        row = _run_check(cell_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, part_title(cells, index),
-                         is_going_further(grade_id))
-        saved = by_id.get(grade_id.replace("_tests", "_answer"))
-        if row.state != "right" and saved is not None and _saved_differs(cell_source(saved), namespace):
-            row = Row(row.title, row.optional, row.state, row.message + " (Your notebook holds an answer to this "
-                      "part that has not been run: click in its cell, press Shift+Enter, then run this again.)")
-        rows.append(row)
+            rows.append(Row(title, True, "unanswered", _not_attempted(names[0] if names else "your answer")))
+        else:
+            rows.append(_run_check(cell_source(cell).split("### BEGIN HIDDEN TESTS")[0], namespace, title, True))
     return Report(exercise, tuple(rows))
+
+
+def core_part(grade_id: str, key: dict[str, Any]) -> str | None:
+    """The core part a test or answer cell belongs to (``q1_tests`` and
+    ``q1_answer`` to ``q1_type``), from the key's part names."""
+    prefix = grade_id.split("_")[0] + "_"
+    names = [n for n in key["parts"] if n.startswith(prefix)]
+    return names[0] if len(names) == 1 else None
+
+
+def _core_row(exercise: str, key: dict[str, Any], grade_id: str, title: str, saved: str,
+              page: dict[str, dict[str, Any]], live: bool) -> Row:
+    """A core part's row: its answer cell read and judged, as grading would."""
+    from coproduction import answering
+
+    name = core_part(grade_id, key)
+    part = answering.part_of(exercise, name) if name else None
+    if part is None:
+        return Row(title, False, "wrong", "This part's check could not find its answer cell: start the exercise "
+                                          "again from its released copy.")
+    source = page[name]["source"] if name in page else saved
+    reading = read_answer(source, part)
+    if reading.slip:
+        return Row(title, False, "unanswered", f"Your answer cell cannot be read yet. {reading.slip}")
+    verdict = judge(exercise, name, reading.value, key)
+    message = _without_verdict(verdict.message.removeprefix(f"{title}: "))
+    ran = answering.RAN.get(name)
+    if live and verdict.state != "unanswered" and (ran is None or ran.source.strip() != source.strip()):
+        message += (" (This is the answer your notebook holds, which grading reads; it is not the one you last ran. "
+                    "Save the notebook (Ctrl+S), click in the answer cell and press Shift+Enter.)")
+    return Row(title, False, verdict.state, message)
 
 
 def _bound_names(code: str) -> set[str]:
@@ -564,26 +625,6 @@ def cell_source(cell: dict[str, Any]) -> str:
     """A notebook cell's text, whether saved as one string or as a list of lines."""
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
-
-
-def _saved_differs(code: str, namespace: dict[str, Any]) -> bool:
-    """Whether an answer cell as saved assigns a plain value (``q1_type =
-    "Consult"``) other than the one the kernel holds: typed but not run.
-    Only literals are read; nothing in the cell is executed."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return False
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-            name = node.targets[0].id
-            if value not in (None, "", []) and (name not in namespace or namespace[name] != value):
-                return True
-    return False
 
 
 def _run_check(code: str, namespace: dict[str, Any], title: str, optional: bool) -> Row:

@@ -29,7 +29,7 @@ from coproduction.cohort.answers import literal_answers
 from coproduction.cohort.pool import Plan, Step
 from coproduction.cohort.review import reasons as review_reasons
 from coproduction.cohort.values import encode
-from coproduction.questions import load_key, part_name
+from coproduction.questions import core_part, load_key, part_name
 
 __all__ = ["Unreadable", "read_notebook", "SourceCell", "SourceNotebook", "load_source", "cell_names", "Prepared",
            "prepare", "plan", "core_names", "grade_id_of", "is_test", "HIDDEN", "SETUP"]
@@ -299,6 +299,7 @@ def plan(prepared: Prepared) -> Plan:
     reach the learner's process."""
     first, setup, tests = [], [], []
     answers: dict[int, dict[str, Any]] = {}
+    core = core_names(prepared.assignment)
     for index, cell in enumerate(prepared.nb.cells):
         if cell.cell_type != "code":
             continue
@@ -310,8 +311,28 @@ def plan(prepared: Prepared) -> Plan:
         elif meta.get("grade_id") == SETUP and meta.get("locked"):
             setup.append(Step(index, cell.source, setup=True))
         elif meta.get("solution"):
-            answers[index] = {name: encode(value) for name, value in literal_answers(cell.source).items()}
-    return Plan(first + setup + tests, answers, sorted(core_names(prepared.assignment)))
+            written = {n: v for n, v in literal_answers(cell.source).items() if n not in core}
+            written.update(core_answer(prepared.assignment, str(meta.get("grade_id", "")), cell.source))
+            answers[index] = {name: encode(value) for name, value in written.items()}
+    return Plan(first + setup + tests, answers, sorted(core))
+
+
+def core_answer(assignment: str, grade_id: str, source: str) -> dict[str, Any]:
+    """The core part's answer in the answer cell ``grade_id``, read as the
+    learner's kernel reads it (:func:`coproduction.answer_cells.read_answer`:
+    curly quotes count as quotes); nothing when the cell cannot be read."""
+    from coproduction.answering import part_of
+    from coproduction.answer_cells import read_answer
+
+    try:
+        name = core_part(grade_id, load_key(assignment))
+    except (FileNotFoundError, KeyError, ValueError):
+        return {}
+    part = part_of(assignment, name) if name else None
+    if part is None:
+        return {}
+    reading = read_answer(source, part)
+    return {} if reading.slip or reading.value is None else {name: reading.value}
 
 
 def core_names(assignment: str) -> set[str]:
