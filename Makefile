@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install browser sandbox sandbox-if-root postgres hub bench-hub lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
+.PHONY: labextension install browser sandbox sandbox-if-root postgres hub bench-hub lab start-again progress cpd book release lock test test-fast bench bench-tests clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (installs first if needed)"
@@ -21,6 +21,7 @@ help:
 	@echo "make book     build the web book into book/_build/html"
 	@echo "make hub LEARNERS=ada,ben   try the course on JupyterHub on this machine (trainer: trainer)"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader)"
+	@echo "make labextension  rebuild the course's JupyterLab extension after editing labextension/"
 	@echo "make bench    run the benchmarks"
 	@echo "make bench-hub   measure this machine as a hub: learners served, memory, the trainer's loop"
 	@echo "make bench-tests  time make test and make test-fast (runs every test twice)"
@@ -40,6 +41,16 @@ $(STAMP): requirements.lock pyproject.toml $(AXE_DIR)/package-lock.json $(HUB_DI
 	@$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	@# The course's JupyterLab extension (answer forms, calm checks), prebuilt in the package:
+	@# an editable install leaves out data files, so JupyterLab is shown where it is.
+	@mkdir -p $(VENV)/share/jupyter/labextensions
+	@ln -sfn $(CURDIR)/src/coproduction/labextension $(VENV)/share/jupyter/labextensions/coproduction-jupyterlab
+	@# Kernels read answer cells as typed from their first cell (scripts/ipython/).
+	@mkdir -p $(VENV)/etc/ipython
+	@ln -sfn $(CURDIR)/scripts/ipython/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
+	@# Jupyter servers serve the book's references and glossary to that extension (coproduction.lab).
+	@mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	@ln -sfn $(CURDIR)/scripts/jupyter-server/coproduction-lab.json $(VENV)/etc/jupyter/jupyter_server_config.d/coproduction-lab.json
 	@# axe-core for the browser tests' accessibility checks (pinned in the lock file).
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent; \
 	else echo "npm not found: the browser tests' accessibility checks need it (apt-get install npm)"; fi
@@ -75,6 +86,14 @@ hub: install
 
 release: install
 	$(BIN)/python -m coproduction.release
+
+# Rebuild the course's JupyterLab extension (labextension/src) into the package, where
+# it is committed: learners and CI install it without Node.js. Needs npm (the registry).
+LAB_STAGING = $(shell $(BIN)/python -c "import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / 'staging')")
+labextension: install
+	npm ci --prefix labextension --no-audit --no-fund --silent
+	cd labextension && node node_modules/@jupyterlab/builder/lib/build-labextension.js --core-path "$(LAB_STAGING)" .
+	cd labextension && sha256sum src/index.js style/index.css > ../src/coproduction/labextension/source.sha256
 
 # The browser tests drive Debian's Chromium. As root with apt-get (CI, these
 # machines) it is installed here; elsewhere the tests say how to get it.

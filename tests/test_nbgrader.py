@@ -37,7 +37,7 @@ def _fill(release: Path, answers: dict[str, str], written: dict[str, str], dest:
 #: trainer using plain nbgrader would see. Every simulated learner (one per
 #: wrong option too) is also graded by the course's cohort grader in
 #: tests/test_cohort.py, which checks their scores and messages.
-NBGRADER_LEARNERS = ("solution", "partly-wrong", "blank", "hard-coded")
+NBGRADER_LEARNERS = ("solution", "partly-wrong", "blank", "hard-coded", "typed-as-people-type", "slips")
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ ignored later, when the answer is judged (:func:`coproduction.checks.option`).
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -58,6 +59,10 @@ class Reading:
 
     value: Any = None
     slip: str = ""
+    #: The cell holds code beside its answer, which grading runs: the answer
+    #: counts only if that code runs without an error, so nothing can say it
+    #: counts before it has run.
+    extra: bool = False
 
     @property
     def answered(self) -> bool:
@@ -102,7 +107,8 @@ def read_answer(source: str, part: Part) -> Reading:
 
     written = literal_answers(text)
     if part.name in written:
-        return _checked(written[part.name], part, comments)
+        reading = _checked(written[part.name], part, comments)
+        return Reading(reading.value, reading.slip, extra=_other_code(text)) if reading.answered else reading
     lines = [m for m in map(_ASSIGN.match, code.splitlines()) if m]
     mine = [m for m in lines if m[1] == part.name]
     if mine:
@@ -112,6 +118,18 @@ def read_answer(source: str, part: Part) -> Reading:
                            f"keep the name as it was given.")
     return _slip(part, f"This cell should set {part.name}: keep the start of the line, {part.name} =, and put "
                        "your answer after it.")
+
+
+def _other_code(text: str) -> bool:
+    """Whether the cell, valid Python, does more than set names and show
+    them (whatever else it does may fail when it runs)."""
+    from coproduction.cohort.answers import shows
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return not all(isinstance(s, (ast.Assign, ast.AnnAssign)) or shows(s) for s in tree.body)
 
 
 def _checked(value: Any, part: Part, comments: str) -> Reading:
@@ -139,12 +157,12 @@ def _lenient(rhs: str, part: Part) -> Reading:
 
 
 def _choice_slip(rhs: str, part: Part) -> Reading:
+    if rhs.startswith("["):
+        return _slip(part, "This part takes one option, between quotes, not a list.")
     if rhs[:1] in "\"'" and rhs[-1:] == rhs[:1] and len(rhs) > 1:
         return Reading(rhs[1:-1])  # 'Children's Services': the quotes are the outer pair
     if rhs[:1] in "\"'" or rhs[-1:] in "\"'":
         return _slip(part, "A quote mark is missing: your answer needs one before it and one after it.")
-    if rhs.startswith("["):
-        return _slip(part, "This part takes one option, between quotes, not a list.")
     return _slip(part, "Put your answer between quotes, so that it is read as words.")
 
 

@@ -17,6 +17,7 @@ cell holding only the bare word ``Educate`` is read as its part's answer.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from coproduction.answer_cells import Part, Reading, parts_assigned, read_answer, straighten
-from coproduction.checks import option, wrap
 
 __all__ = ["Ran", "RAN", "PAGE", "load_ipython_extension", "answered", "for_exercise", "part_of", "page_shows"]
 
@@ -39,10 +39,9 @@ class Ran:
 
 #: The last run of each part's answer cell, by part name.
 RAN: dict[str, Ran] = {}
-#: What the page showed when a check last ran, by part name (sent by the
-#: course's JupyterLab extension just before the check): its answer cell's
-#: text and whether it was changed since it last ran.
-PAGE: dict[str, dict[str, Any]] = {}
+#: What the page showed in each answer cell when a check last ran, by part
+#: name (sent by the course's JupyterLab extension just before the check).
+PAGE: dict[str, str] = {}
 _STATE: dict[str, Any] = {"exercise": None, "cells": {}, "shell": None}
 
 
@@ -99,25 +98,42 @@ def _cell_parts() -> dict[str, str]:
 
 
 def transform(lines: list[str]) -> list[str]:
-    """An answer cell as a call of :func:`answered`; any other cell as it is."""
+    """An answer cell as a call of :func:`answered`; any other cell as it is.
+    A cell is its part's answer cell when JupyterLab says so (by the cell's
+    id), or when it sets a part's name, or holds nothing but one of the
+    exercise's options; it is read, not run, when it is nothing but an
+    answer (a cell with code of its own runs as Python, as it always did)."""
     text = "".join(lines)
     exercise = _exercise()
     try:
         names = _names(exercise)
     except (FileNotFoundError, ValueError):
         return lines
-    assigned = parts_assigned(text, names)
-    part = assigned[0] if len(assigned) == 1 else None
-    cell = _cell_id()
-    if part is None and not assigned and cell:
-        part = _cell_parts().get(cell)
-    if part is None and not assigned:
-        part = _bare_option(text, exercise)
-    if part == "":
-        return [f"__import__('coproduction.answering').answering.answered(None, {text!r})\n"]
+    if not _only_answer(text):
+        return lines
+    cell, marked = _cell_id(), _cell_parts()
+    part = marked.get(cell) if cell else None
+    if cell and marked and part is None:
+        return lines  # JupyterLab says which cell this is, and it is not an answer cell
+    if part is None:
+        assigned = parts_assigned(text, names)
+        part = assigned[0] if len(assigned) == 1 else None if assigned else _bare_option(text, exercise)
     if part is None:
         return lines
-    return [f"__import__('coproduction.answering').answering.answered({part!r}, {text!r})\n"]
+    return [f"__import__('coproduction.answering').answering.answered({part or None!r}, {text!r})\n"]
+
+
+def _only_answer(text: str) -> bool:
+    """Whether the cell is nothing but an answer, right or slipped: it does
+    not run as Python (so nothing is lost by reading it instead), or each
+    of its statements sets a name or is a bare word, text or number."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    bare = (ast.Name, ast.Constant, ast.Tuple, ast.List)
+    return bool(tree.body) and all(isinstance(s, (ast.Assign, ast.AnnAssign))
+                                   or isinstance(s, ast.Expr) and isinstance(s.value, bare) for s in tree.body)
 
 
 def _bare_option(text: str, exercise: str | None) -> str | None:
@@ -126,6 +142,7 @@ def _bare_option(text: str, exercise: str | None) -> str | None:
     part it is an option of, or "" when several parts have it; else None."""
     if not exercise or len(text) > 200:
         return None
+    from coproduction.checks import option
     from coproduction.questions import load_key
 
     said = option(straighten(text).split("#")[0].strip().strip("\"'"))
@@ -144,6 +161,8 @@ def _cell_id() -> str | None:
 def answered(name: str | None, source: str) -> None:
     """Set the part ``name`` to what its answer cell ``source`` says, or say
     what to change and remove its earlier value (the answer cell runs this)."""
+    from coproduction.checks import wrap
+
     shell = _STATE["shell"]
     namespace = shell.user_ns if shell is not None else {}
     exercise = _exercise()
@@ -180,11 +199,9 @@ def load_ipython_extension(shell: Any) -> None:
         shell.input_transformers_cleanup.append(transform)
 
 
-def page_shows(cells: dict[str, dict[str, Any]]) -> None:
-    """What the page shows of each answer cell (its text, and whether it was
-    changed since it ran), sent by the course's JupyterLab extension before
-    a check runs, so that the check judges what the learner sees."""
+def page_shows(cells: dict[str, str]) -> None:
+    """What the page shows in each part's answer cell, sent by the course's
+    JupyterLab extension just before a check runs, so that the check judges
+    what the learner sees (and says so when that is not what last ran)."""
     PAGE.clear()
-    for name, said in cells.items():
-        if isinstance(name, str) and isinstance(said, dict):
-            PAGE[name] = {"source": str(said.get("source", "")), "dirty": bool(said.get("dirty"))}
+    PAGE.update({name: text for name, text in cells.items() if isinstance(name, str) and isinstance(text, str)})

@@ -340,9 +340,13 @@ def check(exercise: str, part: str) -> None:
     key = load_key(exercise)
     title = key["parts"][part]["title"]
     ran, page = answering.RAN.get(part), answering.PAGE.pop(part, None)
-    if page is not None and (page["dirty"] or ran is None or page["source"].strip() != ran.source.strip()):
+    if page is not None and ran is not None and page.strip() != ran.source.strip():
         raise NotAnswered(f"{title}: your answer cell has not been run since you changed it. Click in it and press "
                           "Shift+Enter, then run this check again.")
+    shown = read_answer(page, answering.part_of(exercise, part)) if page is not None and ran is None else None
+    if shown is not None and shown.answered and not _same(namespace.get(part), shown.value):
+        raise NotAnswered(f"{title}: your answer cell has not been run yet. Click in it and press Shift+Enter, "
+                          "then run this check again.")
     if ran is not None and ran.reading.slip:
         raise NotAnswered(f"{title}: not answered yet, because your answer cell cannot be read. {ran.reading.slip}")
     if part not in namespace:
@@ -588,7 +592,7 @@ def core_part(grade_id: str, key: dict[str, Any]) -> str | None:
 
 
 def _core_row(exercise: str, key: dict[str, Any], grade_id: str, title: str, saved: str,
-              page: dict[str, dict[str, Any]], live: bool) -> Row:
+              page: dict[str, str], live: bool) -> Row:
     """A core part's row: its answer cell read and judged, as grading would."""
     from coproduction import answering
 
@@ -597,12 +601,16 @@ def _core_row(exercise: str, key: dict[str, Any], grade_id: str, title: str, sav
     if part is None:
         return Row(title, False, "wrong", "This part's check could not find its answer cell: start the exercise "
                                           "again from its released copy.")
-    source = page[name]["source"] if name in page else saved
+    source = page.get(name, saved)
     reading = read_answer(source, part)
     if reading.slip:
         return Row(title, False, "unanswered", f"Your answer cell cannot be read yet. {reading.slip}")
     verdict = judge(exercise, name, reading.value, key)
     message = _without_verdict(verdict.message.removeprefix(f"{title}: "))
+    if reading.extra and verdict.state == "right":
+        return Row(title, False, "wrong", "The answer is right, but its cell holds other code too, which grading runs "
+                                          "and which must run without an error for the part to count: keep only the "
+                                          f"line that sets {name}.")
     ran = answering.RAN.get(name)
     if live and verdict.state != "unanswered" and (ran is None or ran.source.strip() != source.strip()):
         message += (" (This is the answer your notebook holds, which grading reads; it is not the one you last ran. "

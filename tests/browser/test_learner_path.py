@@ -15,6 +15,7 @@ path fails, one of the screen where it stopped).
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -149,6 +150,12 @@ def test_every_module_with_an_exercise_has_a_learner_path() -> None:
 
 
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen
+CELL = "contains(concat(' ', normalize-space(@class), ' '), ' jp-Cell ')"  # an XPath test for a cell
+
+
+def _same(a: object, b: object) -> bool:
+    """Two answers alike, a list's order aside (the form writes options in its own order)."""
+    return sorted(a) == sorted(b) if isinstance(a, list) and isinstance(b, list) else a == b
 
 
 def _wait_idle(page: Any, timeout: float = 120_000) -> None:
@@ -301,31 +308,39 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         assert "Traceback" not in alert.inner_text()
         shots.take(page, "scenario-invalid")
 
-        # Open the exercise, answer part 1 of the core track by typing a value, and run its check.
+        # Open the exercise and answer part 1 of the core track in its form, with the mouse.
         _open_from_file_browser(page, path.exercise)
-        variable = path.answer.split(" = ")[0]
-        answer_cell = _reveal(page, page.locator(f"{VISIBLE} .jp-CodeCell", has_text=f"{variable} = "))
-        answer_cell.locator(".cm-content").click()
-        page.keyboard.press("Control+a")
-        page.keyboard.insert_text(path.answer)
-        page.keyboard.press("Shift+Enter")  # runs the answer and moves to its check
-        page.keyboard.press("Shift+Enter")  # runs the check
         _wait_idle(page)
-        check_cell = page.locator(f"{VISIBLE} .jp-CodeCell", has_text=f'"{variable}")')
+        value = ast.literal_eval(path.answer.split(" = ", 1)[1])
+        form = _reveal(page, page.locator(f"{VISIBLE} .cp-answer").filter(has_text="Part 1: your answer"))
+        if isinstance(value, str):
+            form.get_by_label(value, exact=True).check()  # choosing one runs its check
+        else:
+            for option in value:
+                form.get_by_label(option, exact=True).check()
+            form.get_by_role("button", name="Check my answer").click()
+        check_cell = form.locator(f"xpath=ancestor::div[{CELL}][1]/following-sibling::div[{CELL}][1]")
+        check_cell.locator(".jp-OutputArea", has_text="Part 1:").wait_for(timeout=30_000)
+        _wait_idle(page)
         said = check_cell.locator(".jp-OutputArea").inner_text()
         assert "Part 1: right." in said, said
         assert "Traceback" not in said and "Error" not in said, said
-        part_2 = page.locator(f"{VISIBLE} .jp-CodeCell", has_text='"""Checks part 2."""')
-        _reveal(page, part_2).locator(".cm-content").click()
-        page.keyboard.press("Shift+Enter")  # part 2 is still blank: a plain "not answered yet"
-        _wait_idle(page)
-        blank = part_2.locator(".jp-OutputArea").inner_text()
-        assert "not answered yet" in blank and "Traceback" not in blank and "NameError" not in blank, blank
+        part_2 = _reveal(page, page.locator(f"{VISIBLE} .cp-answer").filter(has_text="Part 2: your answer"))
+        part_2.get_by_role("button", name="Check my answer").click()  # nothing given yet
+        if part_2.get_by_label("Your number").count():  # the form itself asks for a number
+            blank = part_2.get_by_role("status").inner_text()
+            assert "Type the number in figures" in blank, blank
+        else:  # a plain "not answered yet" from the check
+            blank_cell = part_2.locator(f"xpath=ancestor::div[{CELL}][1]/following-sibling::div[{CELL}][1]")
+            blank_cell.locator(".jp-OutputArea", has_text="Part 2:").wait_for(timeout=30_000)
+            blank = blank_cell.locator(".jp-OutputArea").inner_text()
+            assert "not answered yet" in blank and "NameError" not in blank, blank
+        assert "Traceback" not in blank, blank
         shots.take(page, "exercise-answered")
 
         # Check my work: the last cell tables every part.
-        last = _reveal(page, page.locator(f"{VISIBLE} .jp-CodeCell", has_text="check_my_work("))
-        last.locator(".cm-content").click()
+        last = _reveal(page, page.locator(f"{VISIBLE} .jp-CodeCell.cp-check").last)
+        last.locator(".jp-InputPrompt").click()  # selects the collapsed cell
         page.keyboard.press("Shift+Enter")
         _wait_idle(page)
         table = last.locator("table.check-my-work")
@@ -360,7 +375,8 @@ def test_learner_path(lab: Lab, browser_tab: tuple[Any, str], path: LearnerPath)
         _save(page)
         shots.take(page, "restart-run-all")
         cells = _saved(lab, path.exercise)["cells"]
-        answered = [c for c in cells if "".join(c["source"]).strip() == path.answer.strip()]
+        answered = [c for c in cells if c["metadata"].get("coproduction", {}).get("part") == path.answer.split()[0]
+                    and _same(ast.literal_eval("".join(c["source"]).split(" = ", 1)[1]), value)]
         assert answered, "the answer survived saving and restarting"
         check = next(c for c in cells if "".join(c["source"]).startswith(f'"""{path.passing_check}'))
         assert check["execution_count"], "the answered part's check ran again"

@@ -194,6 +194,48 @@ def copied_examples(name: str) -> Answers:
     return out
 
 
+def _number(value: object) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)  # type: ignore[arg-type]
+
+
+def typed_as_people_type(name: str) -> Answers:
+    """Every core part right, typed as people type who have never coded, in
+    ways that still count: Word's curly quotes, a list without its brackets,
+    non-breaking spaces, a remark after the #."""
+    out = {}
+    for question in questions(name).values():
+        grade_id = answer_cell(question, None)[0]
+        if question.kind == "choice":
+            out[grade_id] = f"{question.name} = \u201c{question.answer}\u201d"
+        elif question.kind == "several":
+            out[grade_id] = f"{question.name} = " + ", ".join(f"\u201c{a}\u201d" for a in question.answer)
+        else:
+            out[grade_id] = f"{question.name}\u00a0=\u00a0{_number(question.answer)}  # about £{_number(question.answer)}"
+    return out
+
+
+def slips(name: str) -> Answers:
+    """Every core part's right answer typed with a slip that cannot be read
+    as an answer (no quotes, the bare word, a quote or bracket missing, after
+    None or the #, a unit, words for a number): each part is not answered,
+    with a plain message, in every grader alike."""
+    out = {}
+    for index, question in enumerate(questions(name).values()):
+        grade_id = answer_cell(question, None)[0]
+        answer, n = question.answer, question.name
+        if question.kind == "choice":
+            kinds = [f"{n} = {answer}", f"{answer}", f'{n} = "{answer}', f'{n} = ""  # {answer}',
+                     f"{n} = None {answer}"]
+        elif question.kind == "several":
+            kinds = [f"{n} = {', '.join(answer)}", f'{n} = [{", ".join(chr(34) + a + chr(34) for a in answer)}',
+                     f'{n} = ["{answer[0]}, "{answer[-1]}"]']
+        else:
+            kinds = [f"{n} = £{_number(answer)}", f"{n} = {_number(answer)} a week", f"{n} = None {_number(answer)}",
+                     f"{n} = about {_number(answer)}"]
+        out[grade_id] = kinds[index % len(kinds)]
+    return out
+
+
 def _analysts(name: str, answers: Answers) -> Answers:
     """Going-further answers written for the old part numbers (q1_answer...)
     moved to their cells now (a1_answer...); parts that are now core go."""
@@ -235,6 +277,8 @@ def standard_learners(
         "hard-coded": Learner(lambda: copied_examples(name) | _analysts(name, hard_coded()), frozenset()),
         "magics": Learner(with_magics(solution_answers(name)), core | optional, written=False),
         "warnings": Learner(with_warnings(solution_answers(name)), core | optional, written=False),
+        "typed-as-people-type": Learner(lambda: typed_as_people_type(name), core, written=False),
+        "slips": Learner(lambda: slips(name), frozenset(), written=False),
     }
     most = max(len(wrong_options(q)) for q in bank)
     for k in range(most):

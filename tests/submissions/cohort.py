@@ -26,7 +26,7 @@ from . import Answers, Assignment, all_simulated, core_parts, fill, optional_par
 
 ASSIGNMENTS: dict[str, Assignment] = all_simulated()
 STANDARD = ("solution", "alternative", "partly-wrong", "blank", "hard-coded", "magics", "warnings", "core-only",
-            "wrong-1")
+            "wrong-1", "typed-as-people-type", "slips")
 
 
 def simulated_kinds(assignment: Assignment) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from coproduction.cohort.review import as_python
 
-__all__ = ["literal_answers", "MAX_SOURCE"]
+__all__ = ["literal_answers", "shows", "MAX_SOURCE"]
 
 #: The longest answer cell read; anything longer is not a written-out value.
 MAX_SOURCE = 200_000
@@ -55,7 +55,7 @@ def literal_answers(source: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     touched: set[str] = set()
     for statement in tree.body:
-        if _shows(statement):
+        if shows(statement):
             continue
         written = _assignment(statement)
         if written is None:
@@ -68,7 +68,7 @@ def literal_answers(source: str) -> dict[str, Any]:
     return {name: value for name, value in found.items() if name not in touched}
 
 
-def _shows(statement: ast.stmt) -> bool:
+def shows(statement: ast.stmt) -> bool:
     """Whether ``statement`` only prints or displays names and values (no call, no attribute)."""
     if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
             and isinstance(statement.value.func, ast.Name) and statement.value.func.id in {"print", "display"}):

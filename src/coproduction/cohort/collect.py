@@ -29,6 +29,7 @@ from coproduction.cohort.workspace import (COURSE_ID, CohortError, Learner, Stat
                                            iter_files, read_roster)
 from coproduction.nbgrader_tools import assignments as course_assignments
 from coproduction.nbgrader_tools import nbgrader
+from coproduction.release import mark_cells
 
 from .exchange import SECRET, TIMESTAMP, inbound, submission_files
 
@@ -40,10 +41,16 @@ MAX_FILE_BYTES = 50 * 1024**2
 
 def course_version(course: Path) -> str:
     """A fingerprint of what the learners' notebooks are generated from: the
-    instructor notebooks and the nbgrader that generates them."""
+    instructor notebooks, the keys and marks the answer forms are made from,
+    and the nbgrader that generates them."""
     from importlib.metadata import version
 
+    from coproduction import release
+    from coproduction.questions import KEYS
+
     digest = hashlib.sha256(f"nbgrader {version('nbgrader')}\n".encode())
+    for path in [Path(release.__file__), *sorted(KEYS.glob("*.json"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in sorted((course / "solutions").glob("*/*.ipynb")):
         digest.update(path.relative_to(course).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -76,6 +83,8 @@ def generated(course: Path, say: Callable[[str], None] = lambda _: None) -> Path
             missing = [n for n in names if not (building / "release" / n / f"{n}.ipynb").is_file()]
             if missing:
                 raise CohortError(f"nbgrader did not generate {', '.join(missing)} from {course / 'solutions'}.")
+            for name in names:  # the answer forms and collapsed cells, as make release marks them
+                mark_cells(building / "release" / name / f"{name}.ipynb", name)
             (building / "nbgrader_config.py").unlink()
             building.rename(cache)
         except BaseException:
