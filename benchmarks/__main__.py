@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import book, cohort, exercises, learner, notebooks, scenarios, trainer
+from benchmarks import answering, book, cohort, exercises, learner, notebooks, scenarios, trainer
 
 
 def main() -> None:
-    results = notebooks.run() + scenarios.run() + exercises.run() + book.run() + cohort.run() + trainer.run() + learner.run()
+    suites = (notebooks, scenarios, exercises, book, cohort, trainer, learner, answering)
+    results = [result for suite in suites for result in suite.run()]
     print()
     for name, value, unit in results:
         print(f"{name}: {value:.4g} {unit}")

@@ -26,7 +26,7 @@ from coproduction.answering import part_of
 from coproduction.questions import check_notebook, core_part, judge, load_key
 
 from .conftest import ROOT
-from .submissions import questions, slips, typed_as_people_type  # noqa: F401 - slips: see the docstring
+from .submissions import questions, typed_as_people_type
 from .submissions.cohort import ASSIGNMENTS
 
 #: What a learner must never be shown.

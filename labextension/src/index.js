@@ -125,7 +125,6 @@ class AnswerForm extends Widget {
     this.cell = cell;
     this.part = marks(cell);
     this.addClass('cp-answer');
-    this.node.setAttribute('data-lm-suppress-shortcuts', 'true'); // arrows and letters stay in the form
     this.build();
     cell.model.sharedModel.changed.connect(this.follow, this);
     this.follow();
@@ -191,8 +190,9 @@ class AnswerForm extends Widget {
   }
 
   // Show what the cell says (after a restart, or when the learner types).
-  follow() {
-    if (this.writing) {
+  // Only a change of its text: outputs and run counts change as the cell runs.
+  follow(_, change) {
+    if (this.writing || (change && !change.sourceChange)) {
       return;
     }
     const value = chosen(this.cell.model.sharedModel.getSource(), this.part);
@@ -217,6 +217,7 @@ class AnswerForm extends Widget {
         this.status.textContent = 'Type the number in figures, for example 12 (a £ sign or commas are fine).';
         return;
       }
+      this.inputs[0].value = value; // the number as it was read: "£210.00" shows as 210
     } else {
       value = this.inputs.filter(i => i.checked).map(i => i.value);
     }
@@ -359,8 +360,10 @@ function resolve(cell, book) {
   }
   const targets = termTargets(cell.model.sharedModel.getSource());
   for (const link of node.querySelectorAll('a.hover-link:not(.cp-resolved)')) {
-    const shown = squash(link.textContent);
-    const term = book.terms[(targets[shown.toLowerCase()] ?? shown).toLowerCase()];
+    // MyST's renderer leaves a role written over two lines ("text\n<Target>") whole.
+    const pointed = squash(link.textContent).match(/^(.*?)\s*<([^>]+)>$/);
+    const shown = pointed ? pointed[1] : squash(link.textContent);
+    const term = book.terms[(pointed ? pointed[2] : targets[shown.toLowerCase()] ?? shown).toLowerCase()];
     if (!term) {
       continue;
     }
@@ -418,6 +421,16 @@ const plugin = {
   requires: [INotebookTracker],
   activate: (app, tracker) => {
     tracker.widgetAdded.connect((_, panel) => watch(panel));
+    // Plain keys (arrows, Space, letters) belong to the form's controls, not to the
+    // notebook, whose shortcuts match any focused element; keys held with Ctrl, Alt
+    // or Cmd (save, run all) still reach JupyterLab. This runs before JupyterLab's
+    // own listener, which reads the mark on the key's target.
+    window.addEventListener('keydown', event => {
+      const control = event.target?.closest?.('.cp-answer input, .cp-answer button');
+      if (control) {
+        control.toggleAttribute('data-lm-suppress-shortcuts', !(event.ctrlKey || event.altKey || event.metaKey));
+      }
+    }, true);
     NotebookActions.executionScheduled.connect((_, { notebook, cell }) => {
       const m = marks(cell);
       const panel = tracker.find(p => p.content === notebook);

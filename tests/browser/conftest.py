@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,21 +102,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab on a temporary copy of the course, as ``make lab`` runs it."""
-    root = tmp_path_factory.mktemp("lab") / "course"
-    root.mkdir()
+@contextmanager
+def running_lab(folder: Path) -> Iterator[Lab]:
+    """JupyterLab on a fresh copy of the course in ``folder``, started as
+    ``make lab`` starts it (for a clean learner: no settings or workspaces of
+    whoever runs it), and stopped with everything it started."""
+    root = folder / "course"
+    root.mkdir(parents=True)
     for name in ("course", "exercises", "datasets", "scripts"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "nbgrader_config.py", root)
-    home = tmp_path_factory.mktemp("lab-home")
+    home = folder / "lab-home"
+    home.mkdir()
     port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
         "PORT": str(port),
-        # A clean learner: no settings or workspaces from whoever runs the tests.
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
@@ -142,6 +145,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     finally:
         _stop(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab on a temporary copy of the course, as ``make lab`` runs it."""
+    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
 
 
 class Shots:

@@ -209,7 +209,16 @@ def _open_from_file_browser(page: Any, path: str) -> None:
     page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=path.split("/")[-1]).first.wait_for()
     if path.endswith(".ipynb"):
         page.wait_for_selector(f"{VISIBLE} .jp-Notebook")
-        page.wait_for_timeout(1000)  # let the kernel start
+        _wait_kernel(page)
+
+
+def _wait_kernel(page: Any, timeout: float = 120_000) -> None:
+    """Until the notebook's kernel has started and is connected, as the status
+    bar shows it ("Python 3 (ipykernel) | Idle"): before then JupyterLab's Run
+    All asks which kernel to start and runs nothing."""
+    page.wait_for_function(
+        """() => /Python 3 \\(ipykernel\\) \\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText ?? '')""",
+        timeout=timeout)
 
 
 def _scenario_text(page: Any, path: LearnerPath, expect: str = "", timeout: float = 10.0) -> str:

@@ -30,11 +30,10 @@ from ..conftest import ROOT, copy_course
 from ..submissions import core_parts, questions
 from ..submissions.cohort import ASSIGNMENTS, points
 from .conftest import OUTPUT, Lab, Shots
-from .test_learner_path import VISIBLE, _menu, _reveal, _save, _wait_idle
+from .test_learner_path import CELL, VISIBLE, _menu, _reveal, _save, _wait_idle, _wait_kernel
 
 #: What a learner must never see on the page of an exercise.
 PYTHON = ("Traceback", "Error", "Cell In[", "NameError", "SyntaxError")
-CELL = "contains(concat(' ', normalize-space(@class), ' '), ' jp-Cell ')"
 
 
 def _form(page: Any, title: str) -> Any:
@@ -133,9 +132,9 @@ def test_every_core_part_is_answered_by_choosing_and_graded_in_full(
     page = context.new_page()
     relative = f"my-work/{exercise}/{exercise}.ipynb"
     try:
-        page.goto(lab.page_url(f"/lab/tree/{relative}"))
+        page.goto(lab.page_url(f"/lab/tree/{relative}") + "&reset")  # this notebook alone, not the tabs of the last test
         page.wait_for_selector(f"{VISIBLE} .cp-answer", timeout=60_000)
-        _wait_idle(page)  # the kernel has started
+        _wait_kernel(page)
         _menu(page, "Run", "Run All Cells")
         _wait_idle(page)
         bank = list(questions(exercise).values())
