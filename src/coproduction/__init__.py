@@ -11,7 +11,13 @@ How the package fits together, top to bottom (arrows are imports)::
     figures/<topic>    draws a topic's results  -> plotting (alt text, palette)
     widgets/<topic>    a topic's scenarios: labelled controls -> logic -> HTML
                          (widgets.base.Scenario), exported by the registry
-    questions, checks  the exercises' core-track questions and their checks
+    exercise/          the exercises' core track: keys, judging, checks and
+                         Check my work, one job a module (see coproduction.exercise);
+                         questions re-exports what notebooks import
+    checks             helpers for the hidden checks: normalised options, numbers,
+                         pristine course functions
+    answer_cells,      reading an answer cell as the learner meant it; the
+      answering, lab     kernel's reader, the JupyterLab server extension
     learner, progress, the learner's own copies, progress page and CPD record
       cpd, printing
     book               builds and serves the web book

@@ -47,13 +47,14 @@ _STATE: dict[str, Any] = {"exercise": None, "cells": {}, "shell": None}
 
 def part_of(exercise: str, name: str) -> Part | None:
     """The part ``name`` of ``exercise`` as the reader needs it, from the key."""
-    from coproduction.questions import _example, load_key
+    from coproduction.exercise.judging import example
+    from coproduction.exercise.key import load_key
 
     try:
         entry = load_key(exercise)["parts"][name]
     except (FileNotFoundError, KeyError):
         return None
-    return Part(name, entry["kind"], tuple(entry["options"]), _example(exercise, name, entry))
+    return Part(name, entry["kind"], tuple(entry["options"]), example(exercise, name, entry))
 
 
 def _exercise() -> str | None:
@@ -64,13 +65,13 @@ def _exercise() -> str | None:
     shell = _STATE["shell"]
     session = (shell.user_ns.get("__session__") if shell else None) or os.environ.get("JPY_SESSION_NAME", "")
     stem = Path(str(session)).stem
-    from coproduction.questions import KEYS
+    from coproduction.exercise.key import KEYS
 
     return stem if stem and (KEYS / f"{stem}.json").is_file() else None
 
 
 def _names(exercise: str | None) -> set[str]:
-    from coproduction.questions import KEYS, load_key
+    from coproduction.exercise.key import KEYS, load_key
 
     if exercise:
         return set(load_key(exercise)["parts"])
@@ -143,7 +144,7 @@ def _bare_option(text: str, exercise: str | None) -> str | None:
     if not exercise or len(text) > 200:
         return None
     from coproduction.checks import option
-    from coproduction.questions import load_key
+    from coproduction.exercise.key import load_key
 
     said = option(straighten(text).split("#")[0].strip().strip("\"'"))
     having = [name for name, entry in load_key(exercise)["parts"].items() if name != "example"

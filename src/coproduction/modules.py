@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from coproduction.questions import cell_source, estimated_minutes
+from coproduction.exercise.estimates import estimated_minutes
+from coproduction.exercise.notebook import cell_source
 
 __all__ = ["Module", "MODULES", "course_modules", "declared", "topics", "scenario_topics", "RegistryError"]
 

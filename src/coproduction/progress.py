@@ -30,7 +30,8 @@ from typing import Any
 from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, exercise_names, own_copy,
                                   read_reflections, reflections_file, released)
 from coproduction.modules import course_modules
-from coproduction.questions import Report, cell_source, check_notebook, is_going_further, part_name
+from coproduction.exercise.notebook import cell_source, is_going_further, part_name
+from coproduction.exercise.report import Report, check_notebook
 from coproduction.printing import PAGE_POLICY
 
 __all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "reflections_answered", "progress_page",

@@ -24,7 +24,7 @@ def release(root: Path | None = None) -> list[Path]:
     """Regenerate every exercise's core-track key (see
     :mod:`coproduction.questions`) and every assignment's learner notebook;
     return their paths."""
-    from coproduction.questions import write_keys
+    from coproduction.exercise.authoring import write_keys
 
     root = root or repo_root()
     made = write_keys(root)
@@ -41,8 +41,9 @@ def mark_cells(path: Path, exercise: str) -> None:
     docstring). Only cell metadata changes, which nbgrader's checksums leave out."""
     import nbformat
 
-    from coproduction.questions import core_part, is_going_further, load_key
-
+    from coproduction.exercise.key import core_part, load_key
+    from coproduction.exercise.notebook import is_going_further
+    
     key = load_key(exercise)
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:

@@ -46,7 +46,7 @@ def course_version(course: Path) -> str:
     from importlib.metadata import version
 
     from coproduction import release
-    from coproduction.questions import KEYS
+    from coproduction.exercise.key import KEYS
 
     digest = hashlib.sha256(f"nbgrader {version('nbgrader')}\n".encode())
     for path in [Path(release.__file__), *sorted(KEYS.glob("*.json"))]:

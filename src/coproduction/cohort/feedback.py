@@ -38,7 +38,8 @@ from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
-from coproduction.questions import NOT_ATTEMPTED, NotAnswered, NotRight, is_going_further, part_name, part_title
+from coproduction.exercise.notebook import is_going_further, part_name, part_title
+from coproduction.exercise.outcomes import NOT_ATTEMPTED, NotAnswered, NotRight
 from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 from coproduction.printing import PAGE_POLICY
 

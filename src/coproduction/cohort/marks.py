@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable, NamedTuple
 
-from coproduction.questions import is_going_further
+from coproduction.exercise.notebook import is_going_further
 
 __all__ = ["Mark", "read_marks", "to_mark", "part_kind", "KINDS"]
 

@@ -29,7 +29,8 @@ from coproduction.cohort.answers import literal_answers
 from coproduction.cohort.pool import Plan, Step
 from coproduction.cohort.review import reasons as review_reasons
 from coproduction.cohort.values import encode
-from coproduction.questions import core_part, load_key, part_name
+from coproduction.exercise.key import core_part, load_key
+from coproduction.exercise.notebook import part_name
 
 __all__ = ["Unreadable", "read_notebook", "SourceCell", "SourceNotebook", "load_source", "cell_names", "Prepared",
            "prepare", "plan", "core_names", "grade_id_of", "is_test", "HIDDEN", "SETUP"]

@@ -22,7 +22,7 @@ import pandas as pd
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import MEANING, STATUSES, Standing, number, standings
 from coproduction.cohort.workspace import Workspace
-from coproduction.questions import is_going_further, part_names
+from coproduction.exercise.notebook import is_going_further, part_names
 from coproduction.printing import PAGE_POLICY
 
 __all__ = ["write_report", "pass_rates", "GRADED"]

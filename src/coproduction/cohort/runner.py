@@ -286,7 +286,7 @@ def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
     values as data, their functions' results as data (the judge checks them)."""
     from coproduction.cohort.judge import lines
     from coproduction.cohort.values import Receiver, encode
-    from coproduction.questions import is_empty_function
+    from coproduction.exercise.in_notebook import is_empty_function
 
     receiver = Receiver()
     for line in lines(peer.makefile("rb")):

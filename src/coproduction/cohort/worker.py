@@ -88,7 +88,7 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> None:
     for name in modules:  # the hidden checks' pristine copies, loaded once per worker
         if name.startswith("coproduction.") and name not in {"coproduction.checks", "coproduction.data"}:
             reference(name, "__name__")
-    from coproduction.questions import KEYS, load_key
+    from coproduction.exercise.key import KEYS, load_key
 
     for key in KEYS.glob("*.json"):  # the core track's keys, read once per worker
         load_key(key.stem)
