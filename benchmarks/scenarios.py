@@ -103,31 +103,35 @@ ASSESSMENT_MOVES: list[Move] = [
 ]
 
 
+#: Scenarios whose figures are cached, timed warm and cold (tests/test_modules.py
+#: checks that these and PLAIN cover every scenario the registry declares).
+CACHED = {
+    "ladder": (ladder_explorer, LADDER_MOVES, ladder_figures._ladders_figure.cache_clear),
+    "reflection": (reflection_explorer, REFLECTION_MOVES, power_figures._reflection_figure.cache_clear),
+    "input": (input_explorer, INPUT_MOVES, investment_figures.input_figure.cache_clear),
+    # The profile keeps its axes drawn and redraws only the dots (blitting).
+    "assessment": (assessment_explorer, ASSESSMENT_MOVES, practice_figures._canvas.cache_clear),
+}
+PLAIN = {
+    "portfolio": (portfolio_explorer, PORTFOLIO_MOVES),
+    "meeting": (meeting_explorer, MEETING_MOVES),
+    "representation": (representation_explorer, REPRESENTATION_MOVES),
+    "budget": (budget_explorer, BUDGET_MOVES),
+    "purple": (purple_explorer, PURPLE_MOVES),
+    "sure": (sure_explorer, SURE_MOVES),
+    "proposal": (proposal_explorer, PROPOSAL_MOVES),
+}
+
+
 def run() -> list[Result]:
     results: list[Result] = []
-    cached = {
-        "ladder": (ladder_explorer, LADDER_MOVES, ladder_figures._ladders_figure.cache_clear),
-        "reflection": (reflection_explorer, REFLECTION_MOVES, power_figures._reflection_figure.cache_clear),
-        "input": (input_explorer, INPUT_MOVES, investment_figures.input_figure.cache_clear),
-        # The profile keeps its axes drawn and redraws only the dots (blitting).
-        "assessment": (assessment_explorer, ASSESSMENT_MOVES, practice_figures._canvas.cache_clear),
-    }
-    for name, (build, moves, clear) in cached.items():
+    for name, (build, moves, clear) in CACHED.items():
         warm = summary(f"{name}_scenario", interactions(build, moves))
         cold = summary(f"{name}_scenario_uncached", interactions(build, moves, before=clear))
         results += warm + cold
         results.append((f"{name}_scenario_p95_vs_uncached", warm[1][1] / cold[1][1], "x"))
         results.append((f"{name}_scenario_p95_vs_target", warm[1][1] / TARGET_MS, "x"))
-    plain = {
-        "portfolio": (portfolio_explorer, PORTFOLIO_MOVES),
-        "meeting": (meeting_explorer, MEETING_MOVES),
-        "representation": (representation_explorer, REPRESENTATION_MOVES),
-        "budget": (budget_explorer, BUDGET_MOVES),
-        "purple": (purple_explorer, PURPLE_MOVES),
-        "sure": (sure_explorer, SURE_MOVES),
-        "proposal": (proposal_explorer, PROPOSAL_MOVES),
-    }
-    for name, (build, moves) in plain.items():
+    for name, (build, moves) in PLAIN.items():
         stats = summary(f"{name}_scenario", interactions(build, moves))
         results += stats
         results.append((f"{name}_scenario_p95_vs_target", stats[1][1] / TARGET_MS, "x"))

@@ -103,6 +103,15 @@ def test_every_scenario_is_declared_where_it_is_used() -> None:
         assert used == sorted(module.scenarios), f"{module.slug}: its live scenarios"
 
 
+def test_every_declared_scenario_is_tested_and_benchmarked() -> None:
+    from benchmarks import scenarios as bench
+
+    benchmarked = {entry[0].__name__ for entry in [*bench.CACHED.values(), *bench.PLAIN.values()]}
+    assert benchmarked == set(scenario_topics()), "benchmarks/scenarios.py times every scenario, and no other"
+    tested = set(re.findall(r"\b(\w+_explorer)\(\)", (ROOT / "tests" / "test_widgets.py").read_text(encoding="utf-8")))
+    assert set(scenario_topics()) <= tested, "tests/test_widgets.py drives every scenario"
+
+
 def test_every_dataset_is_declared_by_the_modules_that_read_it() -> None:
     package = json.loads((ROOT / "datasets" / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"] for r in package["resources"]}
@@ -123,3 +132,43 @@ def test_each_search_term_finds_its_module_only() -> None:
         term = module.search_term.lower()
         assert term, f"{module.slug} has no search term"
         assert [slug for slug, text in pages.items() if term in text] == [module.slug], module.search_term
+
+
+def test_the_course_map_names_each_module_as_its_notebook_does() -> None:
+    """The orientation module's map names modules in its boxes and its alt
+    text: each name is the one the module's own notebook gives, and every
+    module of the registry is on it."""
+    from coproduction.figures.course_map import FIRST, LAST, RELIES_ON, course_map
+
+    names = {m.number: m for m in course_modules(ROOT)}
+    texts = [FIRST, LAST, *(module for _, module in RELIES_ON)]
+    boxed = {int(n): title for text in texts for n, title in re.findall(r"\b(\d+)\. ([A-Z][\w -]+?)(?::|$| on)", text)}
+    assert set(boxed) == set(names), "every module, and only the registry's, is on the map"
+    for number, title in boxed.items():
+        assert names[number].title.startswith(title.strip()), (number, title, names[number].title)
+    for number, title in re.findall(r"module (\d+), ([A-Z][\w -]+?)[:;,.]", course_map().alt):
+        assert names[int(number)].title == title.strip(), (number, title)
+
+
+#: The docs that list the modules, each as its own pattern: (number, title[, slug or exercise]).
+DOC_TABLES = {
+    "book/intro.md": (r"^\| \[(\d+)\. ([^\]]+)\]\(\.\./course/([\w-]+)\.ipynb\)", "every"),
+    "book/about.md": (r"^\| \{doc\}`(\d+)\. ([^<`]+?) <\.\./course/([\w-]+)>`", "every"),
+    "book/facilitators.md": (r"^### Module (\d+): (.+?) \(about", "every"),
+    "book/trainers.md": (r"^\| `(\w+)` \| (\d+)\. ([^|]+?) \|", "exercise"),
+}
+
+
+@pytest.mark.parametrize("doc", sorted(DOC_TABLES))
+def test_each_docs_table_of_modules_matches_the_registry(doc: str) -> None:
+    """A row per module (per exercise, for the trainers' table), in order,
+    with the number and title its notebook gives and its own page or exercise."""
+    pattern, which = DOC_TABLES[doc]
+    rows = re.findall(pattern, (ROOT / doc).read_text(encoding="utf-8"), re.M)
+    modules = course_modules(ROOT)
+    if which == "exercise":
+        assert rows == [(m.exercise, str(m.number), m.title) for m in modules if m.exercise]
+    elif len(rows[0]) == 3:
+        assert rows == [(str(m.number), m.title, m.slug) for m in modules]
+    else:
+        assert rows == [(str(m.number), m.title) for m in modules]

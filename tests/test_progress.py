@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from coproduction.learner import own_copy
+from coproduction.modules import exercises
 from coproduction.progress import course_progress, exercise_progress, main, progress_page
 
 from .submissions.cohort import ASSIGNMENTS, learner_folder
@@ -51,7 +52,7 @@ def test_each_part_shows_what_its_check_finds_in_the_saved_notebook(learner: Pat
 
 def test_the_page_adds_it_up_says_what_is_next_and_that_nothing_leaves_the_machine(learner: Path) -> None:
     progress = course_progress(learner)
-    assert [p.exercise for p in progress] == ["ladder", "power", "investment", "evidence", "practice"]
+    assert [p.exercise for p in progress] == list(exercises())
     page = progress_page(progress)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert "Nothing on this page is sent anywhere" in text

@@ -99,6 +99,11 @@ def topics() -> tuple[str, ...]:
     return tuple(m.topic for m in MODULES if m.topic)
 
 
+def exercises() -> tuple[str, ...]:
+    """Every exercise, in course order: ``("ladder", "power", ...)``."""
+    return tuple(m.exercise for m in MODULES if m.exercise)
+
+
 def scenario_topics() -> dict[str, str]:
     """Each live scenario's topic: ``{"ladder_explorer": "ladder", ...}``."""
     return {scenario: m.topic for m in MODULES if m.topic for scenario in m.scenarios}

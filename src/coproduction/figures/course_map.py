@@ -9,7 +9,11 @@ from matplotlib.patches import FancyBboxPatch
 
 from coproduction.plotting import OKABE_ITO, AccessibleFigure, new_figure, show
 
-__all__ = ["RELIES_ON", "course_map"]
+__all__ = ["FIRST", "RELIES_ON", "LAST", "course_map"]
+
+#: The boxes above and below the four things: the orientation module and the capstone.
+FIRST = "0. Start here: what co-production is, and how to take the course"
+LAST = "5. Putting it into practice: self-assess, then plan 90 days"
 
 #: peoplehub's four "relies on" items, and the module that takes each up.
 RELIES_ON: tuple[tuple[str, str], ...] = (
@@ -31,7 +35,7 @@ def course_map() -> AccessibleFigure:
         ax.text(x + w / 2, y + 0.31, text, ha="center", va="center", fontsize=9,
                 fontweight="bold" if bold else "normal", wrap=True)
 
-    box(0.0, 4.3, 10.0, "0. Start here: what co-production is, and how to take the course", "#E3D3E8", True)
+    box(0.0, 4.3, 10.0, FIRST, "#E3D3E8", True)
     ax.text(0.1, 3.7, "Co-production relies on (peoplehub):", fontsize=9, style="italic")
     for i, (item, module) in enumerate(RELIES_ON):
         y = 2.9 - i * 0.8
@@ -39,8 +43,7 @@ def course_map() -> AccessibleFigure:
         box(5.4, y, 4.6, module, "#A9D6E5", True)
         ax.annotate("", xy=(5.35, y + 0.31), xytext=(4.65, y + 0.31),
                     arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO["black"]})
-    box(0.0, -0.75, 10.0, "5. Putting it into practice: self-assess, then plan 90 days",
-        "#E3D3E8", True)
+    box(0.0, -0.75, 10.0, LAST, "#E3D3E8", True)
     ax.set_xlim(-0.1, 10.1)
     ax.set_ylim(-0.9, 5.0)
     ax.axis("off")
