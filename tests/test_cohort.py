@@ -39,7 +39,7 @@ from coproduction.cohort.export import export_grades, pseudonym
 from coproduction.cohort.feedback import write_feedback
 from coproduction.cohort.grade import Settings, autograde
 from coproduction.cohort.prepare import Unreadable, read_notebook
-from coproduction.cohort.pool import INTERRUPT_GRACE
+from coproduction.cohort.settings import GRACES
 from coproduction.cohort.report import write_report
 from coproduction.cohort.sandbox import available
 from coproduction.cohort.workspace import COURSE_ID, CohortError, Workspace, read_roster
@@ -314,7 +314,7 @@ def test_outputs_are_limited_and_timeouts_cost_no_more_than_the_limit(cohort) ->
         if copy.exists():
             assert copy.stat().st_size < 1_000_000, f"{submission.kind}: {copy.stat().st_size} bytes"
     slow = [r for r in cohort["rows"] if r.status == "timeout"]
-    assert slow and all(r.seconds < TIMEOUT + INTERRUPT_GRACE + 2 for r in slow)
+    assert slow and all(r.seconds < TIMEOUT + GRACES.interrupt + 2 for r in slow)
 
 
 @pytest.mark.slow

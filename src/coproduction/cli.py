@@ -91,13 +91,12 @@ def _return_feedback(args: argparse.Namespace) -> int:
 
 
 def _autograde(args: argparse.Namespace) -> int:
-    from coproduction.cohort.grade import Settings, autograde
+    from coproduction.cohort.grade import autograde
+    from coproduction.cohort.settings import from_arguments
     from coproduction.cohort.standing import standings, status_table
 
     ws = _workspace(args.workspace)
-    settings = Settings(workers=args.workers, timeout=args.timeout, total_timeout=args.total_timeout,
-                        max_output=args.max_output, sandbox=args.sandbox, force=args.force)
-    rows = autograde(ws, args.assignment or None, settings, progress=None if args.quiet else sys.stderr)
+    rows = autograde(ws, args.assignment or None, from_arguments(args), progress=None if args.quiet else sys.stderr)
     if rows:
         print(status_table(standings(ws, sorted({r.assignment for r in rows}))))
     return 0
@@ -196,6 +195,8 @@ WORKSPACE_HELP = "the cohort's workspace folder (made by `coproduction cohort cr
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from coproduction.cohort.settings import add_arguments
+
     parser = argparse.ArgumentParser(
         prog="coproduction", description="Run a cohort of Co-production in Practice: create, collect, "
         "autograde, feedback, report and export.", epilog="Example:" + EXAMPLES,
@@ -237,16 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("autograde", "grade collected submissions in parallel, in a sandbox", _autograde)
     sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", nargs="*", help="assignments to grade (default: all)")
-    sub.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
-    sub.add_argument("--timeout", type=float, default=60.0,
-                     help="seconds any one cell may run, as nbgrader's (default: 60)")
-    sub.add_argument("--total-timeout", type=float, default=300.0,
-                     help="seconds a whole notebook may run (default: 300)")
-    sub.add_argument("--max-output", type=int, default=20_000,
-                     help="characters of output kept per cell (default: 20000)")
-    sub.add_argument("--sandbox", choices=("auto", "required", "off"), default="auto",
-                     help="bubblewrap sandbox: auto (if available), required, or off (default: auto)")
-    sub.add_argument("--force", action="store_true", help="grade again even what is already graded")
+    add_arguments(sub)  # the run's settings, each with its default (coproduction.cohort.settings)
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub = command("status", "show each submission's status, score and notes (a summary for large cohorts)",

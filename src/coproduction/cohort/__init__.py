@@ -28,6 +28,7 @@ The files, in the order a trainer meets them::
     collect       cohort create, and filing an LMS download by learner
       exchange      on a hub: hand out, take submissions in, give feedback back
     grade         autograde: queue the submissions, record each status
+      settings      every setting of a run, each default once: options, limits, graces
       prepare       read a submission, put back what a learner may not change -> answers
       pool          the workers, driven cell by cell    -> protocol, channel
       worker        (in the sandbox) forks a process per learner -> runner, judge, values, ipc

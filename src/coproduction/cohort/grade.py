@@ -19,8 +19,8 @@ The steps, one file each: reading and sanitising
 (:mod:`coproduction.cohort.pool`, speaking :mod:`coproduction.cohort.protocol`),
 scoring and saving (:mod:`coproduction.cohort.scoring`) and the progress bar
 (:mod:`coproduction.cohort.progressbar`); this module queues the submissions
-and records each one's status. :class:`Settings` carries what the trainer
-chose for the run.
+and records each one's status. :class:`~coproduction.cohort.settings.Settings` carries what the
+trainer chose for the run.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -42,21 +41,10 @@ from coproduction.cohort.inert import capped, for_trainers
 from coproduction.cohort.progressbar import Progress
 from coproduction.cohort.sandbox import worker_command
 from coproduction.cohort.scoring import apply_results, disagreements, save_grades
+from coproduction.cohort.settings import Settings
 from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
 
 __all__ = ["Settings", "autograde"]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How a grading run runs, as the trainer chose it (``coproduction autograde``'s options)."""
-
-    workers: int | None = None  # grading processes (default: one per core)
-    timeout: float = 60.0  # seconds a cell may run, as nbgrader's
-    total_timeout: float = 300.0  # seconds a submission may run in all
-    max_output: int = 20_000  # characters of output kept per cell
-    sandbox: str = "auto"  # "auto" (sandbox where possible), "required" or "off"
-    force: bool = False  # grade again what is already graded
 
 
 def _atomic_write(path: Path, nb: NotebookNode) -> None:

@@ -39,16 +39,9 @@ from coproduction.cohort.channel import LineReader, ProtocolError, encode, recei
 from coproduction.cohort.protocol import (Bind, CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, Serve,
                                           StartJob, StopJob, read)
 from coproduction.cohort.sandbox import Cgroup, Sandbox, worker_command
+from coproduction.cohort.settings import GRACES, LIMITS
 
 __all__ = ["Step", "Plan", "Outcome", "Pool", "WorkerStartError"]
-
-#: Seconds a worker has to report the end of a job it was asked to stop.
-STOP_GRACE = 10.0
-#: Seconds a new worker has to import everything and say it is ready.
-START_GRACE = 120.0
-#: Seconds an interrupted cell has to stop before its whole job is stopped.
-INTERRUPT_GRACE = 5.0
-
 
 class WorkerStartError(RuntimeError):
     """A grading worker could not start; the message ends with its log."""
@@ -164,7 +157,6 @@ class Pool:
                "PYTHONUNBUFFERED": "1"}
         log = open(self.logs / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
         from coproduction.cohort.process import die_with_parent
-        from coproduction.cohort.worker import LIMITS
 
         cgroup = Cgroup.create(f"coproduction-{os.getpid()}-{number}", LIMITS.processes,
                                LIMITS.memory_total + 1024**3)  # the worker's own memory on top
@@ -391,7 +383,7 @@ class Pool:
     def _wait(self) -> float:
         now = time.monotonic()
         times = [w.job.deadline for w in self.workers if w.job and w.job.deadline and not w.job.stopping]
-        times += [w.job.stopping + STOP_GRACE for w in self.workers if w.job and w.job.stopping]
+        times += [w.job.stopping + GRACES.stop for w in self.workers if w.job and w.job.stopping]
         return max(0.0, min([*times, now + 1.0]) - now)
 
     def _on_control(self, worker: _Worker) -> None:
@@ -446,7 +438,7 @@ class Pool:
             job = worker.job
             if job is None:
                 continue
-            if job.stopping and now > job.stopping + STOP_GRACE:
+            if job.stopping and now > job.stopping + GRACES.stop:
                 self._replace(worker, "crashed", "the grading worker did not stop in time")
             elif not job.stopping and job.deadline and now >= job.deadline:
                 if job.position >= len(job.steps):  # every cell answered; the process would not end
@@ -461,10 +453,10 @@ class Pool:
                     job.outcome.detail = f"stopped after {self.timeout:g} seconds in one cell"
                     step = job.steps[job.position]
                     job.outcome.interrupted.append(step.index)
-                    job.deadline = min(now + INTERRUPT_GRACE, job.total_deadline)
+                    job.deadline = min(now + GRACES.interrupt, job.total_deadline)
                     try:
                         send_control(worker.control, InterruptJob(str(job.key), step.judged).message())
                     except OSError:
                         self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
-            elif not worker.ready and now > worker.started + START_GRACE:
+            elif not worker.ready and now > worker.started + GRACES.start:
                 self._replace(worker, "crashed", "the grading worker did not start in time")

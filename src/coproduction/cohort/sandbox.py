@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from coproduction.cohort.settings import SCRATCH_SPACE
+
 __all__ = ["SandboxError", "Sandbox", "status", "available", "worker_command", "SCRATCH", "Cgroup"]
 
 #: The learner's working folder inside the sandbox; /tmp is emptied after each job.
@@ -72,15 +74,13 @@ def _python_paths() -> list[Path]:
 
 #: The sandbox's user and group: ``nobody``, never root inside or out.
 NOBODY = 65534
-SCRATCH_SIZE = 256 * 1024**2
-SHM_SIZE = 16 * 1024**2
 
 
 def _bwrap_args(datasets: Path) -> list[str]:
     args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(NOBODY),
             "--gid", str(NOBODY), "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--as-pid-1",
             "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-            "--size", str(SHM_SIZE), "--tmpfs", "/dev/shm", "--size", str(SCRATCH_SIZE), "--tmpfs", "/tmp",
+            "--size", str(SCRATCH_SPACE.shm), "--tmpfs", "/dev/shm", "--size", str(SCRATCH_SPACE.tmp), "--tmpfs", "/tmp",
             "--dir", str(SCRATCH), "--ro-bind", str(datasets.resolve()), "/data"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         top = Path("/") / name

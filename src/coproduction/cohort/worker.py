@@ -46,9 +46,10 @@ from coproduction.cohort import ipc  # noqa: E402
 from coproduction.cohort.channel import ProtocolError, receive_control, send_control  # noqa: E402
 from coproduction.cohort.process import not_dumpable, subreaper  # noqa: E402
 from coproduction.cohort.protocol import InterruptJob, JobEnded, Ready, StartJob, StopJob, read  # noqa: E402
+from coproduction.cohort.settings import LIMITS  # noqa: E402
 from coproduction.modules import topics  # noqa: E402
 
-__all__ = ["PRELOAD", "preload", "Limits", "LIMITS", "main"]
+__all__ = ["PRELOAD", "preload", "main"]
 
 #: What the exercises import, paid for once per worker instead of once per learner:
 #: the libraries, the course's shared code and every topic the registry declares.
@@ -57,23 +58,6 @@ PRELOAD: tuple[str, ...] = (
     "coproduction.checks", "coproduction.data", "coproduction.questions",
     *(f"coproduction.{topic}" for topic in topics()),
 )
-
-
-class Limits:
-    """What one learner's processes may use, together and each."""
-
-    #: Memory all of one job's processes may hold together (resident), checked every few ms.
-    memory_total = 2 * 1024**3
-    #: Address space of any one process: Python raises MemoryError beyond it.
-    memory_each = 4 * 1024**3
-    #: Largest file a learner's code may write.
-    file_size = 64 * 1024**2
-    #: Processes and threads the job may run at once (sandboxed only: elsewhere the
-    #: count would include the trainer's own processes).
-    processes = 64
-
-
-LIMITS = Limits()
 _POLL = 0.02  # seconds between memory checks
 
 
