@@ -67,7 +67,7 @@ def _pipeline_scores(base: Path, cohort: synthetic.Cohort, submissions: list[syn
                 path.write_bytes(s.content)
         collect(ws, name, inbox)
     start = time.perf_counter()
-    rows = autograde(ws, settings=Settings(workers=os.cpu_count(), sandbox=sandbox), progress=None, log=lambda _: None)
+    rows = autograde(ws, settings=Settings(workers=os.cpu_count(), sandbox=sandbox), progress=None)
     seconds = time.perf_counter() - start
     scores = {(r.learner, r.assignment): r.score for r in rows}
     per_job = [r.seconds for r in rows if r.seconds]

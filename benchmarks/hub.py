@@ -182,7 +182,7 @@ def trainer_loop(base: Path, learners: int = 40) -> dict[str, float]:
         began = time.perf_counter()
         collect(ws, "ladder")
         autograde(ws, ["ladder"], Settings(sandbox="auto"))
-        write_feedback(ws, ["ladder"], log=lambda _: None)
+        write_feedback(ws, ["ladder"])
         returned, _ = return_feedback(ws, ["ladder"])
         seconds = time.perf_counter() - began
         ws.close()

@@ -12,11 +12,13 @@ JupyterLab) run on the same worker, so each such fixture is made once.
 from __future__ import annotations
 
 import fcntl
+import logging
 import json
 import os
 import shutil
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -223,3 +225,24 @@ def grade_ids(nb: nbformat.NotebookNode) -> dict[str, dict]:
 
 def as_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def logged(level: int = logging.INFO) -> Iterator[list[str]]:
+    """The messages the course's code logs at ``level`` or above while the
+    block runs (for module-scoped fixtures, where pytest's caplog cannot go)."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler, target = Collect(level), logging.getLogger("coproduction")
+    before = target.level
+    target.addHandler(handler)
+    target.setLevel(min(level, before or level))
+    try:
+        yield messages
+    finally:
+        target.removeHandler(handler)
+        target.setLevel(before)

@@ -15,6 +15,7 @@ import base64
 import csv
 import html
 import io
+import logging
 import json
 import re
 import signal
@@ -45,7 +46,7 @@ from coproduction.cohort.sandbox import available
 from coproduction.cohort.workspace import COURSE_ID, CohortError, Workspace, read_roster
 from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 
-from .conftest import GRADEBOOKS, ROOT, gradebook_url
+from .conftest import GRADEBOOKS, ROOT, gradebook_url, logged
 from .submissions import cohort as synthetic
 from .submissions import questions as synthetic_questions
 from .submissions import error_text, wrong_message, wrong_options
@@ -224,9 +225,9 @@ def cohort(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
             zipped.writestr(f"{name}/stranger_upload.ipynb", b"{}")
             zipped.writestr(f"{name}/__MACOSX/._junk", b"")
         collected[name] = collect(ws, name, archive)
-    log: list[str] = []
     started = time.monotonic()
-    rows = autograde(ws, settings=SANDBOXED, log=log.append)
+    with logged(logging.WARNING) as log:
+        rows = autograde(ws, settings=SANDBOXED)
     seconds = time.monotonic() - started
     yield {"gradebook": request.param, "ws": ws, "built": built, "rows": rows, "collected": collected, "listener": listener, "token": token,
            "log": log, "seconds": seconds}
@@ -379,11 +380,10 @@ class _Live(HTMLParser):
 @pytest.mark.slow
 def test_feedback_never_contains_hidden_tests_solutions_or_live_content(cohort) -> None:
     ws: Workspace = cohort["ws"]
-    problems: list[str] = []
-    pages = write_feedback(ws, log=problems.append)
+    pages = write_feedback(ws)
     written = pages.changed + pages.unchanged
     graded = [r for r in ws.statuses() if r.status in {"graded", "blank", "needs review", "timeout", "crashed"}]
-    assert len(written) == len(graded) and not problems, problems
+    assert len(written) == len(graded) and not pages.problems, pages.problems
     hidden = secret_lines(ROOT, solutions=False)
     everything = secret_lines(ROOT)
     kinds = {(s.learner, s.assignment): s.kind for s in cohort["built"].submissions}
@@ -430,10 +430,11 @@ def test_one_failing_feedback_page_does_not_stop_the_others(cohort, monkeypatch:
         return real(nb, released, row, title, secrets, marks)
 
     monkeypatch.setattr(feedback, "render_feedback", broken)
-    problems: list[str] = []
-    pages = write_feedback(ws, ["ladder"], log=problems.append)
+    with logged(logging.WARNING) as said:
+        pages = write_feedback(ws, ["ladder"])
     written = pages.changed + pages.unchanged
-    assert problems == [f"No feedback written for {victim}/ladder: a page that cannot be made"]
+    assert pages.problems == [f"No feedback written for {victim}/ladder: a page that cannot be made"]
+    assert said == pages.problems, "and each is logged"
     assert written and all(p.parts[-3] != victim for p in written)
 
 
@@ -477,7 +478,7 @@ def test_report_and_export(cohort, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_second_run_grades_nothing_and_forcing_it_gives_the_same_grades(cohort) -> None:
     ws: Workspace = cohort["ws"]
-    assert autograde(ws, settings=SANDBOXED, log=lambda _: None) == []
+    assert autograde(ws, settings=SANDBOXED) == []
     before = {(r.learner, r.assignment): (r.status, r.score) for r in ws.statuses(["practice"])
               if r.status != "not submitted"}
     again = autograde(ws, ["practice"], Settings(workers=2, timeout=TIMEOUT, sandbox="required", force=True))
@@ -586,8 +587,8 @@ def test_the_whole_pipeline_runs_without_the_sandbox_and_says_so(tmp_path: Path)
         path.parent.mkdir(parents=True)
         nbformat.write(synthetic.fill(ladder.release, spec.answers(), ladder.written if spec.written else {}), path)
     collect(ws, "ladder", uploads)
-    said: list[str] = []
-    rows = {r.learner: r for r in autograde(ws, ["ladder"], Settings(workers=1, sandbox="off"), log=said.append)}
+    with logged(logging.WARNING) as said:
+        rows = {r.learner: r for r in autograde(ws, ["ladder"], Settings(workers=1, sandbox="off"))}
     assert any("NOT sandboxed" in line and "turned off" in line for line in said), said
     points = synthetic.points("ladder")
     for learner, kind in kinds.items():

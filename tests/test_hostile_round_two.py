@@ -165,8 +165,8 @@ def cohort(tmp_path_factory: pytest.TempPathFactory):
     data = _patch(data, b"ladder/R10_X_ladder.ipynb", not_utf8=True)
     (base / "ladder.zip").write_bytes(data)
     found = collect(ws, "ladder", base / "ladder.zip")
-    rows = autograde(ws, ["ladder"], Settings(workers=1, timeout=20), log=lambda _: None)
-    again = autograde(ws, ["ladder"], Settings(workers=1, timeout=20), log=lambda _: None)
+    rows = autograde(ws, ["ladder"], Settings(workers=1, timeout=20))
+    again = autograde(ws, ["ladder"], Settings(workers=1, timeout=20))
     yield ws, found, {r.learner: r for r in rows}, again
     ws.close()
 

@@ -86,7 +86,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory):
         for learner, kind in sent.items():
             zipped.writestr(f"ladder/{learner}_ladder.ipynb", _notebook(kind))
     collect(ws, "ladder", archive)
-    autograde(ws, ["ladder"], Settings(workers=2, timeout=30), log=lambda _: None)
+    autograde(ws, ["ladder"], Settings(workers=2, timeout=30))
     yield ws
     ws.close()
 
@@ -301,7 +301,7 @@ def test_certificates_for_those_complete_reasons_for_the_rest_and_codes_that_che
                             _bytes(fill(assignment.release, assignment.learners["solution"].answers(),
                                         assignment.written)))
         collect(loop, name, archive)
-    autograde(loop, settings=Settings(workers=2, timeout=30), log=lambda _: None)
+    autograde(loop, settings=Settings(workers=2, timeout=30))
     with Gradebook(loop.db_url, COURSE_ID) as gb:  # the trainer marks T01's written answers in Formgrader
         for name in loop.assignments:
             for grade in gb.find_submission(name, "T01").notebooks[0].grades:

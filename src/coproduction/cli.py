@@ -96,7 +96,8 @@ def _autograde(args: argparse.Namespace) -> int:
     from coproduction.cohort.standing import standings, status_table
 
     ws = _workspace(args.workspace)
-    rows = autograde(ws, args.assignment or None, from_arguments(args), progress=None if args.quiet else sys.stderr)
+    rows = autograde(ws, args.assignment or None, from_arguments(args),
+                     progress=None if args.verbosity < 0 else sys.stderr)
     if rows:
         print(status_table(standings(ws, sorted({r.assignment for r in rows}))))
     return 0
@@ -124,13 +125,10 @@ def _feedback(args: argparse.Namespace) -> int:
     from coproduction.cohort.feedback import write_feedback
 
     ws = _workspace(args.workspace)
-    problems: list[str] = []
-    pages = write_feedback(ws, args.assignment or None, log=problems.append)
+    pages = write_feedback(ws, args.assignment or None)  # each page it could not make is logged
     print(f"Wrote {len(pages.changed)} feedback page(s) under {ws.root / 'feedback'}"
           + (f"; {len(pages.unchanged)} already up to date." if pages.unchanged else "."))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if pages.problems else 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -202,16 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
         "autograde, feedback, report and export.", epilog="Example:" + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Every command: how much it says on screen (all of it goes to the workspace's logs/).
+    talk = argparse.ArgumentParser(add_help=False)
+    loudness = talk.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity", default=0,
+                          help="say every step (the workspace's log has them all anyway)")
+    loudness.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity",
+                          help="warnings and errors only, no progress bar")
 
     def command(name: str, help_text: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[talk])
         sub.set_defaults(run=run)
         return sub
 
     cohort = commands.add_parser("cohort", help="create a cohort workspace", description="Create a cohort.")
     cohort_commands = cohort.add_subparsers(dest="cohort_command", required=True, metavar="COMMAND")
     create = cohort_commands.add_parser(
-        "create", help="create a workspace from a roster CSV",
+        "create", help="create a workspace from a roster CSV", parents=[talk],
         description="Create a cohort workspace (a folder outside git) from a roster CSV with an 'id' column "
                     "(optionally first_name, last_name, email). Every problem in the roster is reported at once.")
     create.set_defaults(run=_create)
@@ -239,7 +244,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("workspace", help=WORKSPACE_HELP)
     sub.add_argument("assignment", nargs="*", help="assignments to grade (default: all)")
     add_arguments(sub)  # the run's settings, each with its default (coproduction.cohort.settings)
-    sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub = command("status", "show each submission's status, score and notes (a summary for large cohorts)",
                   _status)
@@ -352,17 +356,24 @@ def _main(argv: Sequence[str] | None) -> int:
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     args = build_parser().parse_args(argv)
     from coproduction.cohort.sandbox import SandboxError
+    from coproduction.cohort.log import configure, logger, unconfigure
     from coproduction.cohort.workspace import CohortError
     from coproduction.nbgrader_tools import NbgraderError
 
+    workspace = Path(args.workspace) if getattr(args, "workspace", None) else None
+    log_file = configure(args.verbosity, workspace, args.command if args.command != "cohort" else "cohort-create")
+    logger(__name__).debug("coproduction %s; this log: %s", " ".join(sys.argv[1:] if argv is None else argv),
+                           log_file or "none (no workspace yet)")
     plain, sys.stdout = sys.stdout, InertStream(sys.stdout)  # type: ignore[assignment]  # whatever a learner wrote
     try:
         return args.run(args)
     except (CohortError, NbgraderError, SandboxError) as err:
         print(f"coproduction {args.command}: {err}", file=sys.stderr)
+        logger(__name__).debug("stopped: %s", err)
         return 2
     finally:
         sys.stdout = plain
+        unconfigure()
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("ladder/H01_ladder.ipynb", nbformat.writes(fill(ladder.release, answers, written)))
     collect(ws, "ladder", archive)
-    autograde(ws, ["ladder"], Settings(workers=1, timeout=30), log=lambda _: None)
+    autograde(ws, ["ladder"], Settings(workers=1, timeout=30))
     with Gradebook(ws.db_url, COURSE_ID) as gb:
         submission = gb.find_submission_notebook("ladder", "ladder", "H01").id
     process, address = _formgrader(ws.root)

@@ -27,7 +27,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import nbformat
 from markdown_it import MarkdownIt
@@ -35,6 +35,7 @@ from nbformat import NotebookNode
 
 from coproduction.cohort.exchange import SECRET, TIMESTAMP
 from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN
+from coproduction.cohort.log import logger
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import number
 from coproduction.cohort.workspace import StatusRow, Workspace
@@ -44,6 +45,8 @@ from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
 from coproduction.printing import PAGE_POLICY
 
 __all__ = ["render_feedback", "write_feedback", "Pages", "LeakError"]
+
+_LOG = logger(__name__)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: The core track's own failures: their message is already plain words.
@@ -275,13 +278,13 @@ class Pages:
 
     changed: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # pages that could not be made, and why
 
 
-def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
-                   log: Callable[[str], None] = print) -> Pages:
+def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None) -> Pages:
     """Write feedback for every graded submission, rewriting only pages whose
     content changed (after a trainer marks written answers, say). A page that
-    cannot be made safely is skipped and reported through ``log``."""
+    cannot be made safely is skipped, logged and listed in ``problems``."""
     secrets = secret_lines(ws.course)
     hidden = secret_lines(ws.course, solutions=False)
     pages = Pages()
@@ -311,7 +314,8 @@ def write_feedback(ws: Workspace, assignments: Iterable[str] | None = None,
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page, encoding="utf-8")
         except Exception as err:  # one learner's page never stops the others
-            log(f"No feedback written for {where}: {err}")
+            pages.problems.append(f"No feedback written for {where}: {err}")
+            _LOG.warning("%s", pages.problems[-1])
             continue
         pages.changed.append(target)
     return pages

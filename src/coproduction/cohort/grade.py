@@ -26,6 +26,7 @@ trainer chose for the run.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import os
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from coproduction.cohort.pool import Outcome, Pool, Step, WorkerStartError
 from coproduction.cohort.prepare import Prepared, SourceNotebook, Unreadable, load_source, plan, prepare, read_notebook
 from coproduction.cohort.inert import capped, for_trainers
+from coproduction.cohort.log import logger
 from coproduction.cohort.progressbar import Progress
 from coproduction.cohort.sandbox import worker_command
 from coproduction.cohort.scoring import apply_results, disagreements, save_grades
@@ -45,6 +47,8 @@ from coproduction.cohort.settings import Settings
 from coproduction.cohort.workspace import COURSE_ID, FINAL, CohortError, StatusRow, Workspace
 
 __all__ = ["Settings", "autograde"]
+
+_LOG = logger(__name__)
 
 
 def _atomic_write(path: Path, nb: NotebookNode) -> None:
@@ -64,7 +68,7 @@ def _timestamp(folder: Path) -> str | None:
 
 
 def autograde(ws: Workspace, assignments: Iterable[str] | None = None, settings: Settings = Settings(), *,
-              progress: TextIO | None = None, log: Callable[[str], None] = print) -> list[StatusRow]:
+              progress: TextIO | None = None) -> list[StatusRow]:
     """Grade every submission in the workspace that is not graded yet.
 
     A submission counts as graded once its status is final and its file has
@@ -87,12 +91,12 @@ def autograde(ws: Workspace, assignments: Iterable[str] | None = None, settings:
                 queue.append((learner_dir.name, assignment))
     done: list[StatusRow] = []
     if not queue:
-        log("Nothing to grade: every collected submission is already graded (use --force to grade again).")
+        _LOG.info("Nothing to grade: every collected submission is already graded (use --force to grade again).")
         return done
     _, found = worker_command(ws.course / "datasets", settings.sandbox, ws.root / "logs")  # refuses early if required
     if not found.enabled:
-        log(f"Warning: grading is NOT sandboxed: {found.reason}. Learner code can read and write "
-            "whatever this user can.")
+        _LOG.warning("Warning: grading is NOT sandboxed: %s. Learner code can read and write whatever this user "
+                     "can.", found.reason)
     bar = Progress(len(queue), progress or sys.stderr, enabled=progress is not None)
     with Gradebook(ws.db_url, COURSE_ID) as gb:
         sources = {}
@@ -107,6 +111,8 @@ def autograde(ws: Workspace, assignments: Iterable[str] | None = None, settings:
             ws.set_status(row)
             done.append(row)
             bar.update(f"{row.learner}/{row.assignment}: {row.status}")
+            _LOG.debug("%s/%s: %s, %s of %s points in %.1f s%s", row.learner, row.assignment, row.status,
+                       row.score, row.max_score, row.seconds or 0, f" ({row.detail})" if row.detail else "")
 
         def next_job() -> tuple[str, list[Step]] | None:
             while queue:
@@ -121,12 +127,16 @@ def autograde(ws: Workspace, assignments: Iterable[str] | None = None, settings:
             _complete(ws, gb, running.pop(key), outcome, finish)
 
         count = max(1, min(settings.workers or os.cpu_count() or 1, len(queue)))
+        _LOG.debug("grading %d submission(s) with %d worker(s), sandbox %s, settings %s", len(queue), count,
+                   "on" if found.enabled else "off", settings)
         pool = Pool(count, ws.course / "datasets", settings.sandbox, ws.root / "logs", timeout=settings.timeout,
                     total=settings.total_timeout, max_output=settings.max_output)
         try:
             pool.run(ended, next_job)
         except WorkerStartError as err:
             raise CohortError(str(err)) from None
+    _LOG.debug("graded %d submission(s): %s", len(done), ", ".join(
+        f"{n} {status}" for status, n in sorted(Counter(r.status for r in done).items())))
     return done
 
 
