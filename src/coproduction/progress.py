@@ -19,7 +19,6 @@ Usage: ``python -m coproduction.progress`` (``make progress``) writes
 from __future__ import annotations
 
 import contextlib
-import html
 import io
 import json
 import sys
@@ -32,7 +31,7 @@ from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, exerc
 from coproduction.modules import course_modules
 from coproduction.exercise.notebook import cell_source, is_going_further, part_name
 from coproduction.exercise.report import Report, check_notebook
-from coproduction.printing import PAGE_POLICY
+from coproduction.pages import render
 
 __all__ = ["ExerciseProgress", "exercise_progress", "course_progress", "reflections_answered", "progress_page",
            "write_progress", "main"]
@@ -168,20 +167,21 @@ def reflections_answered(root: Path) -> list[tuple[str, int, int, str]]:
     return found
 
 
-def _next_step(progress: list[ExerciseProgress]) -> str:
+def _next_step(progress: list[ExerciseProgress]) -> dict[str, Any]:
+    """What the learner should do next, for the page to say."""
     for item in progress:
+        path = f"{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb"
         if not item.present:
-            return (f"Run <code>make lab</code> to make your copy of {html.escape(item.module)}'s exercise, then "
-                    "open it.")
+            return {"kind": "start", "module": item.module}
         if not item.done:
             passed, total = item.core
             if passed < total:
-                return (f"Carry on with {html.escape(item.module)}: open "
-                        f"<code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb</code>; {total - passed} "
-                        f"core part(s) to get right.")
-            return (f"Write the written answer(s) in <code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb"
-                    "</code>.")
-    return "Every exercise's core track is right and every written answer written: well done."
+                return {"kind": "core", "module": item.module, "path": path, "left": total - passed}
+            return {"kind": "written", "module": item.module, "path": path}
+    return {"kind": "done"}
+
+
+_NOW = {"right": "passes", "wrong": "not right yet", "unanswered": "not answered yet"}
 
 
 def progress_page(progress: list[ExerciseProgress],
@@ -192,64 +192,15 @@ def progress_page(progress: list[ExerciseProgress],
     written_done = sum(1 for p in progress for _, words in p.written if words)
     written_all = sum(len(p.written) for p in progress)
     steps_done, steps_all = core_done + written_done, core_all + written_all
-    share = round(100 * steps_done / steps_all) if steps_all else 0
-    sections = []
-    for item in progress:
-        if not item.present:
-            sections.append(f"<h2>{html.escape(item.module)}</h2><p>Not started: there is no copy of this "
-                            f"exercise in <code>{WORK_FOLDER}/</code> yet.</p>")
-            continue
-        passed, total = item.core
-        rows = "".join(
-            f"<tr><td>{html.escape(row.title)}{' (optional)' if row.optional else ''}</td>"
-            f"<td>{ {'right': 'passes', 'wrong': 'not right yet', 'unanswered': 'not answered yet'}[row.state]}</td>"
-            f"<td>{html.escape(row.message)}</td></tr>" for row in item.report.rows) if item.report else ""
-        written = "".join(f"<li>{html.escape(part)}: {words} word{'s' if words != 1 else ''}</li>"
-                          for part, words in item.written)
-        sections.append(
-            f"<h2>{html.escape(item.module)}</h2>"
-            f"<p>Core track: <strong>{passed} of {total}</strong> parts pass."
-            f"{' Complete.' if item.done else ''}</p>"
-            f"<table><caption>Each automatically checked part of "
-            f"<code>{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb</code>, as saved</caption>"
-            f"<thead><tr><th scope=\"col\">part</th><th scope=\"col\">now</th><th scope=\"col\">what the check "
-            f"says</th></tr></thead><tbody>{rows}</tbody></table>"
-            + (f"<p>Written answers (marked by a trainer if you have one):</p><ul>{written}</ul>" if written else ""))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>My progress: Co-production in Practice</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
-        color: #111; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
-td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; vertical-align: top; }}
-caption {{ text-align: left; font-weight: bold; }}
-.bar {{ border: 2px solid #0072b2; height: 1.4rem; max-width: 30rem; }}
-.bar div {{ background: #0072b2; height: 100%; }}
-</style></head>
-<body><main>
-<h1>My progress</h1>
-<p>Nothing on this page is sent anywhere: it is made on your machine from your own copies of the exercises, checked
-as saved (save your notebook first), with the same checks as <strong>Check my work</strong>.</p>
-<p id="overall">Overall: {steps_done} of {steps_all} steps done ({share}%): the core track's parts and the written
-answers, over every module.</p>
-<div class="bar" role="progressbar" aria-labelledby="overall" aria-valuemin="0" aria-valuemax="100"
-     aria-valuenow="{share}"><div style="width: {share}%"></div></div>
-<p><strong>Next:</strong> {_next_step(progress)}</p>
-{''.join(sections)}
-{_reflections_html(reflections)}
-</main></body></html>
-"""
-
-
-def _reflections_html(reflections: list[tuple[str, int, int, str]] | None) -> str:
-    if not reflections:
-        return ""
-    items = "".join(f"<li>{html.escape(name)}: {answered} of {total} answered "
-                    f"(<code>{html.escape(path)}</code>)</li>" for name, answered, total, path in reflections)
-    return ("<h2>Reflections</h2><p>Each module's Reflect questions, and what you learned, how you will apply it "
-            "and which standard of your profession it relates to: your CPD record (<code>make cpd</code>) quotes "
-            f"what you write.</p><ul>{items}</ul>")
+    exercises = [{
+        "module": item.module, "present": item.present, "passed": item.core[0], "total": item.core[1],
+        "done": item.done, "path": f"{WORK_FOLDER}/{item.exercise}/{item.exercise}.ipynb", "written": item.written,
+        "rows": [{"title": row.title, "optional": row.optional, "now": _NOW[row.state], "message": row.message}
+                 for row in (item.report.rows if item.report else ())],
+    } for item in progress]
+    return render("progress.html.j2", done=steps_done, steps=steps_all,
+                  share=round(100 * steps_done / steps_all) if steps_all else 0, next=_next_step(progress),
+                  exercises=exercises, folder=WORK_FOLDER, reflections=reflections or [])
 
 
 def write_progress(root: Path | None = None) -> Path:
