@@ -16,7 +16,6 @@ Usage: ``python -m coproduction.cpd --name "Your Name"`` (``make cpd NAME="Your 
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,9 +24,9 @@ from pathlib import Path
 from coproduction.learner import (CPD_QUESTIONS, WORK_FOLDER, course_root, own_copy, read_reflections,
                                   reflections_file, released)
 from coproduction.modules import Module, course_modules
+from coproduction.pages import render
 from coproduction.printing import PrintError, print_pdf
 from coproduction.progress import ExerciseProgress, exercise_progress
-from coproduction.printing import PAGE_POLICY
 
 __all__ = ["Entry", "cpd_entries", "cpd_page", "write_cpd", "main", "COURSE_TITLE"]
 
@@ -62,67 +61,37 @@ def cpd_entries(root: Path) -> list[Entry]:
     return entries
 
 
-def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{html.escape(' '.join(block.split()))}</p>" for block in text.split("\n\n") if block.strip())
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def _parts(entry: Entry) -> str:
+    if entry.progress is None or not entry.progress.present:
+        return "no exercise" if not entry.module.exercise else "not started"
+    passed, total = entry.progress.core
+    further, further_total = entry.progress.further
+    return f"core track {passed} of {total}" + (f"; going further {further} of {further_total}" if further else "")
+
+
+def _status(entry: Entry) -> str:
+    if entry.completed:
+        return f"completed {entry.completed}"
+    return "read" if not entry.module.exercise and entry.reflections else "not completed"
 
 
 def cpd_page(name: str, entries: list[Entry], made: str) -> str:
     """The record as an accessible, printable HTML page."""
     done = [e for e in entries if e.completed or (not e.module.exercise and e.reflections)]
-    hours = round(sum(e.hours for e in done), 1)
-    rows = []
-    for entry in entries:
-        if entry.progress is not None and entry.progress.present:
-            passed, total = entry.progress.core
-            further, further_total = entry.progress.further
-            parts = f"core track {passed} of {total}" + (f"; going further {further} of {further_total}"
-                                                         if further else "")
-        else:
-            parts = "no exercise" if not entry.module.exercise else "not started"
-        status = f"completed {entry.completed}" if entry.completed else (
-            "read" if not entry.module.exercise and entry.reflections else "not completed")
-        rows.append(f"<tr><th scope=\"row\">{html.escape(entry.module.name)}</th><td>{status}</td>"
-                    f"<td>{entry.hours:g}</td><td>{parts}</td></tr>")
+    modules = [{"name": e.module.name, "status": _status(e), "hours": e.hours, "parts": _parts(e)} for e in entries]
     reflections = []
     for entry in entries:
-        if not entry.reflections:
-            continue
-        own = [(h, t) for h, t in entry.reflections.items() if h in CPD_QUESTIONS]
-        prompts = [(h, t) for h, t in entry.reflections.items() if h not in CPD_QUESTIONS]
-        blocks = "".join(f"<h4>{html.escape(h)}</h4>{_paragraphs(t)}" for h, t in own + prompts)
-        reflections.append(f"<section><h3>{html.escape(entry.module.name)}</h3>{blocks}</section>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CPD record: {html.escape(name)}: {COURSE_TITLE}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
-        color: #111; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
-td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; vertical-align: top; }}
-.note {{ border-left: 4px solid #0072b2; padding: .2rem .8rem; background: #f2f8fc; }}
-@page {{ size: A4; margin: 15mm; }}
-@media print {{ body {{ margin: 0; max-width: none; }} .note {{ background: none; }} section {{ break-inside: avoid; }} }}
-</style></head>
-<body><main>
-<h1>Record of continuing professional development</h1>
-<p><strong>Name:</strong> {html.escape(name)}<br>
-<strong>Activity:</strong> {COURSE_TITLE}, an open self-study course on co-producing health, social care and public
-services with the people who use them, as equal partners (reading, interactive scenarios and exercises).<br>
-<strong>Estimated learning time:</strong> {hours:g} hours over the modules completed (the course's own estimates,
-not a record of time spent).<br>
-<strong>Record made:</strong> {html.escape(made)}</p>
-<p class="note">This record is <strong>self-declared</strong>: it is made on the learner's own machine from their
-own work and has not been checked by a trainer. It can support a CPD log or revalidation (for example the
-participatory and reflective accounts the NMC and Social Work England ask for), but the course is not endorsed
-or accredited by the NMC, Social Work England, the HCPC or any other regulator.</p>
-<h2>Modules</h2>
-<table><thead><tr><th scope="col">module</th><th scope="col">status</th><th scope="col">estimated hours</th>
-<th scope="col">automatically checked parts passed</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-<h2>Reflective account, in my own words</h2>
-{''.join(reflections) or '<p>No reflections written yet: write them in <code>my-work/reflections/</code>.</p>'}
-</main></body></html>
-"""
+        if entry.reflections:
+            own = [(h, t) for h, t in entry.reflections.items() if h in CPD_QUESTIONS]
+            prompts = [(h, t) for h, t in entry.reflections.items() if h not in CPD_QUESTIONS]
+            reflections.append({"module": entry.module.name,
+                                "answers": [(h, _paragraphs(t)) for h, t in own + prompts]})
+    return render("cpd.html.j2", name=name, course=COURSE_TITLE, hours=round(sum(e.hours for e in done), 1),
+                  made=made, modules=modules, reflections=reflections, folder=WORK_FOLDER)
 
 
 def write_cpd(name: str, root: Path | None = None, pdf: bool = True, made: str | None = None) -> list[Path]:
