@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -29,8 +28,8 @@ from pathlib import Path
 from coproduction.cohort.standing import Standing, number, standings
 from coproduction.cohort.workspace import CohortError, Workspace
 from coproduction.modules import course_modules as modules_of
+from coproduction.pages import render
 from coproduction.printing import PrintError, chromium, print_pdf
-from coproduction.printing import PAGE_POLICY
 
 __all__ = ["Rule", "ModuleLine", "Certificate", "course_modules", "assess", "issue_certificates", "verify",
            "COURSE_TITLE"]
@@ -154,36 +153,9 @@ def assess(ws: Workspace, rule: Rule, today: str | None = None) -> Assessment:
 
 
 def _page(certificate: Certificate) -> str:
-    items = "".join(f"<li>{html.escape(module)}{f' (completed {html.escape(on)})' if on else ''}</li>"
-                    for module, on in certificate.modules)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Certificate of completion: {html.escape(certificate.name)}</title>
-<style>
-body {{ font-family: Georgia, serif; color: #111; max-width: 46rem; margin: 2rem auto; padding: 2rem;
-        border: 6px double #0072b2; line-height: 1.5; }}
-h1 {{ font-size: 2rem; text-align: center; margin-bottom: .2rem; }}
-.name {{ font-size: 1.8rem; text-align: center; margin: 1rem 0; }}
-.code {{ font-family: monospace; font-size: 1.1rem; }}
-@page {{ size: A4; margin: 12mm; }}
-@media print {{ body {{ margin: 0 auto; }} }}
-</style></head>
-<body><main>
-<h1>Certificate of completion</h1>
-<p style="text-align:center">This certifies that</p>
-<p class="name"><strong>{html.escape(certificate.name)}</strong></p>
-<p style="text-align:center">has completed the course <strong>{COURSE_TITLE}</strong>, an open course on
-co-producing services with the people who use them, as equal partners.</p>
-<h2>Modules</h2>
-<ul>{items}</ul>
-<p>Estimated learning time: <strong>{number(certificate.hours)} hours</strong> (the course's own estimates for
-reading, scenarios and exercises, not a record of time spent). Share of the core track's and written answers'
-points: {certificate.share:.0%}.</p>
-<p>Issued on {html.escape(certificate.issued)} by the cohort's trainers.</p>
-<p>Verification code: <span class="code">{html.escape(certificate.code)}</span>. The trainers can confirm it
-with <code>coproduction verify</code>; the code itself holds no personal data.</p>
-</main></body></html>
-"""
+    return render("certificate.html.j2", name=certificate.name, course=COURSE_TITLE, modules=certificate.modules,
+                  hours=number(certificate.hours), share=f"{certificate.share:.0%}", issued=certificate.issued,
+                  code=certificate.code)
 
 
 def _register(ws: Workspace) -> Path:
