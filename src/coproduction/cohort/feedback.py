@@ -27,10 +27,11 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import nbformat
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 from nbformat import NotebookNode
 
 from coproduction.cohort.exchange import SECRET, TIMESTAMP
@@ -42,7 +43,7 @@ from coproduction.cohort.workspace import StatusRow, Workspace
 from coproduction.exercise.notebook import is_going_further, part_name, part_title
 from coproduction.exercise.outcomes import NOT_ATTEMPTED, NotAnswered, NotRight
 from coproduction.nbgrader_tools import LEAK_MARKERS, secret_lines
-from coproduction.printing import PAGE_POLICY
+from coproduction.pages import render
 
 __all__ = ["render_feedback", "write_feedback", "Pages", "LeakError"]
 
@@ -92,18 +93,17 @@ def _redact(text: str, secrets: set[str]) -> str:
                      for line in text.split("\n"))
 
 
-def _outputs_html(cell: NotebookNode, secrets: set[str]) -> str:
-    parts = []
+def _outputs(cell: NotebookNode, secrets: set[str]) -> list[dict[str, Any]]:
+    """A code cell's outputs as the page shows them: a real PNG, a note where an
+    image cannot be shown, or text with the course's own lines blanked."""
+    shown: list[dict[str, Any]] = []
     for output in cell.get("outputs", []):
         data = output.get("data", {}) if output.output_type in {"display_data", "execute_result"} else {}
         png = _png(data["image/png"]) if "image/png" in data else None
-        if png:
-            parts.append(f'<img src="data:image/png;base64,{png}" alt="A figure your code drew.">')
-        elif "image/png" in data and not data.get("text/plain"):
-            parts.append('<pre class="output">[an image that could not be shown]</pre>')
-        else:
-            parts.append(f"<pre class=\"output\">{html.escape(_redact(_text(output), secrets))}</pre>")
-    return "".join(parts)
+        broken = not png and "image/png" in data and not data.get("text/plain")
+        text = "" if png or broken else _redact(_text(output), secrets)
+        shown.append({"png": png, "broken": broken, "text": text})
+    return shown
 
 
 def _revisit(nb: NotebookNode, index: int) -> str:
@@ -116,45 +116,38 @@ def _revisit(nb: NotebookNode, index: int) -> str:
     return f"{module}, for {heading}" if heading else module
 
 
-def _check_html(cell: NotebookNode, released: str, points: float, revisit: str) -> str:
+def _check(cell: NotebookNode, part: str, released: str, points: float, revisit: str) -> dict[str, Any]:
+    """A test cell as the page shows it: the released check (never its hidden
+    part) and its verdict in plain words."""
     errors = [o for o in cell.outputs if o.output_type == "error"]
     stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
     said = " ".join("".join(str(o.get("text", "")) for o in cell.outputs if o.output_type == "stream").split())
+    shown = {"kind": "check", "part": part, "released": released, "points": f"{points:g}", "said": said, "why": ""}
     if not errors and not stderr:
-        verdict = f'<p class="pass"><strong>Passed</strong> ({points:g} of {points:g} points).</p>'
-        if said:
-            verdict += f'<pre class="output">{html.escape(said)}</pre>'
-    elif said.startswith(NOT_ATTEMPTED):
-        verdict = ('<p class="optional"><strong>Not attempted</strong> (optional, 0 of '
-                   f'{points:g} points): the exercise is complete without it.</p>')
+        return {**shown, "verdict": "passed"}
+    if said.startswith(NOT_ATTEMPTED):
+        return {**shown, "verdict": "not attempted"}
+    error = errors[0] if errors else None
+    if error is not None and error.ename == NOT_RUN:
+        why = error.evalue
+    elif error is not None and error.ename == FURTHER_CHECK:
+        why = (f"The checks above passed, but a further check on other data did not pass: the answer "
+               f"works for this example but not in general. Revisit {revisit}.")
+    elif error is not None and error.ename in _PLAIN:
+        why = " ".join(error.evalue.split())
+    elif error is not None:
+        why = f"{error.ename}: {error.evalue.strip() or '(no message)'}"
     else:
-        error = errors[0] if errors else None
-        if error is not None and error.ename == NOT_RUN:
-            why = error.evalue
-        elif error is not None and error.ename == FURTHER_CHECK:
-            why = (f"The checks above passed, but a further check on other data did not pass: the answer "
-                   f"works for this example but not in general. Revisit {revisit}.")
-        elif error is not None and error.ename in _PLAIN:
-            why = " ".join(error.evalue.split())
-        elif error is not None:
-            message = error.evalue.strip() or "(no message)"
-            why = f"{error.ename}: {message}"
-        else:
-            why = "The check wrote a warning or error message."
-        verdict = (f'<p class="fail"><strong>Not passed</strong> (0 of {points:g} points).</p>'
-                   f"<pre class=\"output\">{html.escape(why)}</pre>")
-    return f"<pre><code>{html.escape(released)}</code></pre>{verdict}"
+        why = "The check wrote a warning or error message."
+    return {**shown, "verdict": "not passed", "why": why}
 
 
-def _trainer_html(mark: Mark | None) -> str:
-    """A written answer's mark and comment, as the trainer gave them."""
+def _trainer(mark: Mark | None) -> dict[str, Any]:
+    """A written answer's mark and comment, as the trainer gave them (None: waiting)."""
     if mark is None or not mark.marked:
-        return ('<p class="waiting"><strong>Waiting for your trainer</strong>: this written answer is marked by '
-                "hand and will show its mark and comment here.</p>")
-    comment = (f'<blockquote class="comment"><p>{html.escape(mark.comment)}</p></blockquote>'
-               if mark.comment.strip() else "")
-    return (f'<p class="marked"><strong>Your trainer\'s mark: {number(mark.score)} of {number(mark.max_score)}'
-            f"</strong>.</p>{comment}")
+        return {"kind": "trainer", "mark": None}
+    return {"kind": "trainer", "mark": {"score": number(mark.score), "max_score": number(mark.max_score),
+                                        "comment": mark.comment.strip() and mark.comment}}
 
 
 def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str,
@@ -167,93 +160,62 @@ def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, ti
     given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
     by_part = {m.part: m for m in marks}
     written_parts: list[tuple[str, Mark | None]] = []
-    body, parts, course_side = [], [], []
+    cells: list[dict[str, Any]] = []  # everything the page shows of the notebook
+    course: list[dict[str, Any]] = []  # what of it comes from the course, for the leak guard
+    parts: list[dict[str, Any]] = []
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id")
         if cell.cell_type == "markdown":
-            chunk = f'<div class="markdown">{_demote(_MARKDOWN.render(cell.source))}</div>'
+            # markdown-it with HTML off: a learner's markdown is text, never live HTML.
+            shown = {"kind": "markdown", "html": Markup(_demote(_MARKDOWN.render(cell.source)))}
+            cells.append(shown)
             if not meta.get("solution"):
-                course_side.append(chunk)
-            body.append(chunk)
+                course.append(shown)
             if meta.get("grade") and meta.get("solution"):  # a written answer, marked by a trainer
                 mark = by_part.get(str(grade_id))
                 written_parts.append((part_name(nb.cells, index), mark))
-                body.append(f'<section class="trainer" aria-label="Your trainer\'s mark">{_trainer_html(mark)}'
-                            "</section>")
+                cells.append(_trainer(mark))
         elif meta.get("grade") and not meta.get("solution"):  # a test cell: never its hidden part
             points = float(meta.get("points", 0))
-            passed = not any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-                             for o in cell.outputs)
-            short = part_title(nb.cells, index)
-            parts.append((part_name(nb.cells, index), passed, points, is_going_further(str(grade_id))))
-            chunk = (f'<section class="check" aria-label="Check of {html.escape(short)}">'
-                     + _check_html(cell, given.get(grade_id, "# (a check)"), points, _revisit(nb, index))
-                     + "</section>")
-            course_side.append(chunk)
-            body.append(chunk)
+            shown = _check(cell, part_title(nb.cells, index), given.get(grade_id, "# (a check)"), points,
+                           _revisit(nb, index))
+            parts.append({"name": part_name(nb.cells, index), "passed": shown["verdict"] == "passed",
+                          "points": f"{points:g}", "scored": shown["points"] if shown["verdict"] == "passed" else "0",
+                          "optional": is_going_further(str(grade_id))})
+            cells.append(shown)
+            course.append(shown)
         elif cell.cell_type == "code":
-            chunk = f"<pre><code>{html.escape(cell.source)}</code></pre>{_outputs_html(cell, set(secrets))}"
+            shown = {"kind": "code", "source": cell.source, "outputs": _outputs(cell, set(secrets))}
+            cells.append(shown)
             if meta.get("locked"):
-                course_side.append(chunk)
-            body.append(chunk)
-    rows = "".join(f"<tr><td>{html.escape(name)}{' (optional)' if optional else ''}</td>"
-                   f"<td>{'passed' if ok else 'not passed'}</td><td>{points if ok else 0:g} / {points:g}</td></tr>"
-                   for name, ok, points, optional in parts)
-    core = [ok for _, ok, _, optional in parts if not optional]
-    extra = [ok for _, ok, _, optional in parts if optional]
-    track = (f"Core track: <strong>{sum(core)} of {len(core)}</strong> parts passed"
-             + ("; that completes its automatically checked part." if core and all(core) else ".")
-             + (f" Going further (optional): {sum(extra)} of {len(extra)}." if extra else ""))
-    notes = "".join(f"<li>{html.escape(n.removeprefix('collected: '))}</li>" for n in row.notes)
+                course.append(shown)
+    core = [p["passed"] for p in parts if not p["optional"]]
+    extra = [p["passed"] for p in parts if p["optional"]]
     if by_part:
         score = f"{number(sum(m.score for m in by_part.values()))} of " \
                 f"{number(sum(m.max_score for m in by_part.values()))}"
     else:
         score = f"{number(row.score)} of {number(row.max_score)}" if row.score is not None and row.max_score \
             else "not scored"
-    waiting = [name for name, mark in written_parts if mark is None or not mark.marked]
+
     def said(mark: Mark | None) -> str:
         if mark is None or not mark.marked:
             return "waiting for your trainer"
         return f"marked, {number(mark.score)} of {number(mark.max_score)}"
 
-    written = ("Written answers: " + "; ".join(f"{html.escape(name)}: {said(mark)}" for name, mark in written_parts)
-               + "." if written_parts else "")
-    so_far = " so far (written answers still to be marked count when they are)" if waiting else ""
-    review = ("<p>Your trainer will look at this submission before its score is confirmed.</p>"
-              if row.status == "needs review" else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
-        color: #111; }}
-pre {{ background: #f4f4f4; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }}
-.output {{ background: #fff; border-left: 3px solid #888; }}
-.pass {{ color: #005a2b; }} .fail {{ color: #8a2c00; }} .optional {{ color: #444; }}
-.trainer {{ border-left: 4px solid #0072b2; padding: .2rem .8rem; margin: .5rem 0 1.2rem; background: #f2f8fc; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding: .2rem .6rem; text-align: left; }}
-</style></head>
-<body><main>
-<h1>{html.escape(title)}</h1>
-<p>{track}</p>
-<p>Score: <strong>{score}</strong>{so_far}.</p>
-{f'<p>{written}</p>' if written else ''}
-{review}
-<table><caption>Each automatically checked part</caption>
-<thead><tr><th scope="col">part</th><th scope="col">result</th><th scope="col">points</th></tr></thead>
-<tbody>{rows}</tbody></table>
-{f'<h2>Notes on your submission</h2><ul>{notes}</ul>' if notes else ''}
-<h2>Your notebook</h2>
-{''.join(body)}
-</main></body></html>
-""", "".join(course_side)
+    page = render("feedback.html.j2", title=title, core_passed=sum(core), core_total=len(core),
+                  further_passed=sum(extra), further_total=len(extra), score=score,
+                  waiting=any(mark is None or not mark.marked for _, mark in written_parts),
+                  written=[(name, said(mark)) for name, mark in written_parts], review=row.status == "needs review",
+                  parts=parts, notes=[n.removeprefix("collected: ") for n in row.notes], cells=cells)
+    return page, render("feedback_cells.html.j2", cells=course)
 
 
 def _guard(page: str, secrets: set[str], where: str) -> None:
-    found = [m for m in LEAK_MARKERS if m in page] + [line for line in secrets if html.escape(line) in page
-                                                      or line in page]
+    # A line of the course's may appear as written or escaped (by the templates, or by html.escape).
+    found = [m for m in LEAK_MARKERS if m in page] + [line for line in secrets if line in page
+                                                      or str(escape(line)) in page or html.escape(line) in page]
     if found:
         raise LeakError(f"{where}: feedback would show instructor material ({found[0][:60]!r}); not written.")
 

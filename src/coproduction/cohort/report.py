@@ -11,19 +11,19 @@ says how many, rather than pulling medians down with zeros nobody earned.
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from coproduction.cohort.marks import Mark, read_marks
 from coproduction.cohort.standing import MEANING, STATUSES, Standing, number, standings
 from coproduction.cohort.workspace import Workspace
 from coproduction.exercise.notebook import is_going_further, part_names
-from coproduction.printing import PAGE_POLICY
+from coproduction.pages import render
 
 __all__ = ["write_report", "pass_rates", "GRADED"]
 
@@ -98,10 +98,10 @@ def _pass_rate_figure(rates: pd.DataFrame) -> str:
                                       "(the 15 hardest).")._repr_html_()
 
 
-def _table(frame: pd.DataFrame, caption: str) -> str:
+def _table(frame: pd.DataFrame, caption: str) -> Markup:
     from coproduction.plotting import table
 
-    return table(frame, caption).data
+    return Markup(table(frame, caption).data)  # pandas escapes every cell and the caption
 
 
 def _left_out(rows: list[Standing], assignments: list[str]) -> str:
@@ -150,49 +150,23 @@ def write_report(ws: Workspace, out: Path) -> Path:
                              "part": names.get((m.assignment, m.part), m.part)}
                             for m in marks if not m.marked]).set_index("learner") \
         if any(not m.marked for m in marks) else None
-    legend = "".join(f"<dt>{html.escape(s)}</dt><dd>{html.escape(MEANING[s])}</dd>" for s in STATUSES)
-    sections = [
-        "<h2>Score distribution per assignment</h2>",
-        _distribution_figure(shown, left_out) if shown else f"<p>No graded submissions yet. {left_out}</p>",
-        _table(scores, "Each learner's score per assignment (written answers count once a trainer marks them)"),
-        "<h2>Where the cohort struggles</h2>",
-        _pass_rate_figure(rates) if len(rates) else "<p>No automatically checked parts graded yet.</p>",
-        (_table(rates.assign(**{"pass rate": (rates["pass rate"] * 100).round(0).astype(int).astype(str) + "%"})
-                .set_index("assignment"), "Each automatically checked part's pass rate, hardest first")
-         if len(rates) else ""),
-        "<h2>Completion by learner</h2>",
-        f"<dl>{legend}</dl>",
-        _table(completion, "Each learner's status per assignment"),
-        _table(counts, "Learners by status, per assignment"),
-        "<h2>Submissions that need a trainer's review</h2>",
-        "<p>Their code reached into the grading itself (its checks, IPython, Python's builtins, the course's "
-        "package, /proc or the grader's channel), or their own run and the grader's judge disagree on a part. "
-        "They are scored by the judge, but look at each before you trust its score: open the autograded "
-        "notebook in Formgrader.</p>",
-        _table(review, f"{len(review)} submission(s) to review") if review is not None else "<p>None.</p>",
-        "<h2>Submissions that could not be graded to the end</h2>",
-        _table(errors, f"{len(errors)} submission(s) with an error") if errors is not None else "<p>None.</p>",
-        "<h2>Written answers waiting for a trainer</h2>",
-        (_table(waiting, f"{len(waiting)} written answer(s) to mark in Formgrader") if waiting is not None
-         else "<p>None: every written answer has been marked.</p>"),
-    ]
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{PAGE_POLICY}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cohort report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #111; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }} td, th {{ border: 1px solid #999; padding: .2rem .5rem; }}
-caption {{ text-align: left; font-weight: bold; padding: .3rem 0; }}
-dt {{ font-weight: bold; }} dd {{ margin: 0 0 .3rem 1.5rem; }}
-</style></head>
-<body><main>
-<h1>Cohort report</h1>
-<p>{len(learners)} learners, assignments {html.escape(', '.join(ws.assignments))}. Built {when} from the gradebook.
-Contains learner data: share it only with the cohort's trainers.</p>
-{''.join(sections)}
-</main></body></html>
-"""
+    rate_table = rates.assign(**{"pass rate": (rates["pass rate"] * 100).round(0).astype(int).astype(str) + "%"})
+    page = render(
+        "report.html.j2", learners=len(learners), assignments=ws.assignments, left_out=left_out,
+        when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        legend=[(status, MEANING[status]) for status in STATUSES],
+        # Figures and tables arrive as HTML that plotting has already escaped.
+        distribution=Markup(_distribution_figure(shown, left_out)) if shown else None,
+        scores=_table(scores, "Each learner's score per assignment (written answers count once a trainer marks them)"),
+        pass_rates=Markup(_pass_rate_figure(rates)) if len(rates) else None,
+        pass_rate_table=_table(rate_table.set_index("assignment"),
+                               "Each automatically checked part's pass rate, hardest first") if len(rates) else None,
+        completion=_table(completion, "Each learner's status per assignment"),
+        counts=_table(counts, "Learners by status, per assignment"),
+        review=_table(review, f"{len(review)} submission(s) to review") if review is not None else None,
+        errors=_table(errors, f"{len(errors)} submission(s) with an error") if errors is not None else None,
+        waiting=_table(waiting, f"{len(waiting)} written answer(s) to mark in Formgrader")
+        if waiting is not None else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
