@@ -20,6 +20,8 @@ How the package fits together, top to bottom (arrows are imports)::
       answering, lab     kernel's reader, the JupyterLab server extension
     learner, progress, the learner's own copies, progress page and CPD record
       cpd, printing
+    pages              the pages the course writes, from templates/ (Jinja2,
+                         autoescaped): one base, one stylesheet
     book               builds and serves the web book
     nbgrader_tools     the project's one way to run nbgrader; what may not leak
     release            make release: exercises/ from solutions/
