@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from coproduction.cohort import pool as pool_module
-from coproduction.cohort.pool import Outcome, Pool, Step
+from coproduction.cohort import workers as workers_module
+from coproduction.cohort.plan import Outcome, Step
+from coproduction.cohort.pool import Pool
 from coproduction.cohort.sandbox import available
 
 from .conftest import ROOT
@@ -270,14 +271,14 @@ def test_a_worker_that_breaks_the_protocol_costs_only_its_job(tmp_path: Path, mo
     """What once crashed every run with a JSONDecodeError: the job is marked and the rest is graded."""
     script = tmp_path / "fake_worker.py"
     script.write_text(f"REPLY = {reply!r}\n" + FAKE_WORKER)
-    real = pool_module.worker_command
+    real = workers_module.worker_command
 
     def fake(datasets: Path, mode: str, scratch: Path, control: int = 0):  # type: ignore[no-untyped-def]
         command, found = real(datasets, mode, scratch, control)
         worker_args = command[command.index("coproduction.cohort.worker") + 1:]
         return [sys.executable, str(script), str(tmp_path / "misbehaved"), *worker_args], found
 
-    monkeypatch.setattr(pool_module, "worker_command", fake)
+    monkeypatch.setattr(workers_module, "worker_command", fake)
     outcomes = grade([("first", ["print('first')"]), HONEST], tmp_path, sandboxed=False)
     assert outcomes["first"].end == "crashed" and "the grading worker" in outcomes["first"].detail
     honest_is_right(outcomes)
@@ -337,7 +338,7 @@ def test_exhausting_disk_memory_or_processes_stays_inside_the_job(tmp_path: Path
 @needs_sandbox
 def test_processes_are_capped_even_without_a_control_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As root with no control group, Linux ignores RLIMIT_NPROC; the worker's own count still stops a fork bomb."""
-    monkeypatch.setattr(pool_module.Cgroup, "create", classmethod(lambda cls, *a, **k: None))
+    monkeypatch.setattr(workers_module.Cgroup, "create", classmethod(lambda cls, *a, **k: None))
     bomb = EXHAUSTION["processes"]
     outcomes = grade([("attacker", [bomb]), HONEST], tmp_path, timeout=20)
     attacker = outcomes["attacker"]

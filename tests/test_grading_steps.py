@@ -15,7 +15,7 @@ from nbgrader.api import Gradebook
 
 from coproduction.cohort.prepare import SourceCell, SourceNotebook, Unreadable, load_source, plan, prepare
 from coproduction.cohort.scoring import FURTHER_CHECK, NOT_RUN, apply_results, save_grades
-from coproduction.cohort.pool import Outcome
+from coproduction.cohort.plan import Outcome
 from coproduction.cohort.values import decode
 
 from .conftest import ROOT

@@ -5,7 +5,6 @@ given to a template can become markup."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import jinja2
 import pytest

@@ -30,7 +30,9 @@ The files, in the order a trainer meets them::
     grade         autograde: queue the submissions, record each status
       settings      every setting of a run, each default once: options, limits, graces
       prepare       read a submission, put back what a learner may not change -> answers
-      pool          the workers, driven cell by cell    -> protocol, channel
+      plan          a submission's run as data: its steps, what the judge starts from, what happened
+      pool          the workers, driven cell by cell    -> workers, protocol, channel
+        workers       one worker process: started, watched, stopped -> sandbox
       worker        (in the sandbox) forks a process per learner -> runner, judge, values, ipc
       scoring       outputs into the notebook, scores into the gradebook -> inert
       progressbar   the run's progress

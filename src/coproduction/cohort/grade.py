@@ -36,7 +36,8 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
 
-from coproduction.cohort.pool import Outcome, Pool, Step, WorkerStartError
+from coproduction.cohort.plan import Outcome, Step
+from coproduction.cohort.pool import Pool, WorkerStartError
 from coproduction.cohort.prepare import Prepared, SourceNotebook, Unreadable, load_source, plan, prepare, read_notebook
 from coproduction.cohort.inert import capped, for_trainers
 from coproduction.cohort.log import logger

@@ -10,7 +10,7 @@ reads every answer as untrusted (:mod:`coproduction.cohort.channel`):
 2. then the test cells run whole, hidden tests included, in the judge
    (:mod:`coproduction.cohort.judge`), a second process of the job's that no
    learner code runs in: it starts from the set-up cell and the answers the
-   host read from the saved notebook (:class:`Plan`), and asks the learner's
+   host read from the saved notebook (:class:`~coproduction.cohort.plan.Plan`), and asks the learner's
    process, as data, only for what the learner wrote in code. No hidden
    test ever reaches the learner's process, and what that process says
    about a test cell can lower its mark, never raise it.
@@ -29,75 +29,24 @@ import os
 import secrets
 import selectors
 import socket
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from coproduction.cohort.channel import LineReader, ProtocolError, encode, receive_control, send_control
-from coproduction.cohort.protocol import (Bind, CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, Serve,
+from coproduction.cohort.plan import Outcome, Plan, Step
+from coproduction.cohort.protocol import (CellRan, Exit, InterruptJob, JobEnded, Ready, RunCell, Serve,
                                           StartJob, StopJob, read)
-from coproduction.cohort.sandbox import Cgroup, Sandbox, worker_command
-from coproduction.cohort.settings import GRACES, LIMITS
+from coproduction.cohort.sandbox import Sandbox
+from coproduction.cohort.settings import GRACES
+from coproduction.cohort.workers import Worker
 
-__all__ = ["Step", "Plan", "Outcome", "Pool", "WorkerStartError"]
+__all__ = ["Pool", "WorkerStartError"]
+
 
 class WorkerStartError(RuntimeError):
     """A grading worker could not start; the message ends with its log."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One cell to run: ``index`` in the notebook; ``hidden`` for a test cell's
-    whole run in the judge; ``setup`` for a set-up cell the judge runs first."""
-
-    index: int
-    source: str
-    hidden: bool = False
-    setup: bool = False
-
-    @property
-    def judged(self) -> bool:
-        """Whether the judge runs it (else the learner's process does)."""
-        return self.hidden or self.setup
-
-
-@dataclass
-class Plan:
-    """A submission's steps, with what the judge starts from: the answers the
-    host read from the saved notebook's answer cells (encoded values, by name,
-    by cell index), and the core track's names, which the judge never asks
-    the learner's process for. An answer cell that failed when it ran
-    (``1/0`` before ``q1 = "Consult"``) gives the judge nothing, as its
-    values were never set."""
-
-    steps: list[Step]
-    answers: dict[int, dict[str, Any]] = field(default_factory=dict)
-    core: list[str] = field(default_factory=list)
-
-    def bind(self, results: dict[int, dict[str, Any]]) -> Bind:
-        """What the judge starts from, once the learner's cells have run with ``results``."""
-        values: dict[str, Any] = {}
-        for index, written in sorted(self.answers.items()):
-            if index in results and not results[index]["failed"]:
-                values.update(written)
-        return Bind(values, sorted(set(self.core) - set(values)))
-
-
-@dataclass
-class Outcome:
-    """What happened to one submission's run."""
-
-    end: str  # finished, timeout, crashed or needs review
-    detail: str = ""
-    results: dict[int, dict[str, Any]] = field(default_factory=dict)  # visible runs, by cell index
-    hidden: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole test-cell runs, in the judge
-    setup: dict[int, dict[str, Any]] = field(default_factory=dict)  # the judge's set-up cells
-    judge: str = ""  # how the judge ended, if not by itself
-    tampered: list[str] = field(default_factory=list)  # what the learner's code replaced
-    interrupted: list[int] = field(default_factory=list)  # cells stopped at their time limit
-    seconds: float = 0.0
 
 
 @dataclass
@@ -121,15 +70,6 @@ class _Job:
     plan: Plan = field(default_factory=lambda: Plan([]))
 
 
-class _Worker:
-    def __init__(self, number: int, process: subprocess.Popen[bytes], control: socket.socket, log: Any,
-                 cgroup: Cgroup | None) -> None:
-        self.number, self.process, self.control, self.log, self.cgroup = number, process, control, log, cgroup
-        self.ready = False
-        self.started = time.monotonic()
-        self.job: _Job | None = None
-
-
 class Pool:
     """``count`` grading workers and the jobs they run.
 
@@ -143,57 +83,28 @@ class Pool:
         self.count, self.datasets, self.sandbox_mode, self.logs = count, datasets, sandbox, logs
         self.timeout, self.total, self.max_output = timeout, total, max_output
         self.queue: list[tuple[Any, Plan]] = []  # jobs handed back when a worker failed to take them
-        self.workers: list[_Worker] = []
+        self.workers: list[Worker] = []
         self.selector = selectors.DefaultSelector()
         self.sandbox: Sandbox | None = None
 
     # Workers -------------------------------------------------------------
-    def _start(self, number: int) -> _Worker:
-        scratch = self.logs / f"scratch-{number}"
-        scratch.mkdir(parents=True, exist_ok=True)
-        host_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command, self.sandbox = worker_command(self.datasets, self.sandbox_mode, scratch, control=0)
-        env = {**os.environ, "COPRODUCTION_DATASETS": str(self.datasets), "MPLBACKEND": "Agg",
-               "PYTHONUNBUFFERED": "1"}
-        log = open(self.logs / f"worker-{number}.log", "ab")  # noqa: SIM115 - closed in _stop
-        from coproduction.cohort.process import die_with_parent
-
-        cgroup = Cgroup.create(f"coproduction-{os.getpid()}-{number}", LIMITS.processes,
-                               LIMITS.memory_total + 1024**3)  # the worker's own memory on top
-
-        def before_exec() -> None:
-            die_with_parent()
-            if cgroup is not None:
-                cgroup.join()
-
-        process = subprocess.Popen(command, stdin=worker_end, stdout=log, stderr=log, cwd=scratch, env=env,
-                                   start_new_session=True, preexec_fn=before_exec)
-        worker_end.close()
-        worker = _Worker(number, process, host_end, log, cgroup)
-        self.selector.register(host_end, selectors.EVENT_READ, ("control", worker))
+    def _start(self, number: int) -> Worker:
+        worker, self.sandbox = Worker.start(number, self.datasets, self.sandbox_mode, self.logs)
+        self.selector.register(worker.control, selectors.EVENT_READ, ("control", worker))
         return worker
 
-    def _stop(self, worker: _Worker) -> None:
+    def _stop(self, worker: Worker) -> None:
         try:
             self.selector.unregister(worker.control)
         except (KeyError, ValueError):
             pass
-        try:
-            os.killpg(worker.process.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
-        worker.process.wait()
-        worker.control.close()
-        worker.log.close()
-        if worker.cgroup is not None:
-            worker.cgroup.remove()
+        worker.stop()
 
-    def _replace(self, worker: _Worker, end: str, detail: str) -> None:
+    def _replace(self, worker: Worker, end: str, detail: str) -> None:
         """A worker failed: its job (if any) ends as ``end``; a fresh worker takes its place."""
         if not worker.ready:
             self._stop(worker)
-            log = (self.logs / f"worker-{worker.number}.log").read_text(errors="replace")[-1500:]
-            raise WorkerStartError(f"A grading worker could not start. Its log ends:\n{log}")
+            raise WorkerStartError(f"A grading worker could not start. Its log ends:\n{worker.log_tail()}")
         job = worker.job
         self._stop(worker)
         self.workers[self.workers.index(worker)] = self._start(worker.number)
@@ -203,7 +114,7 @@ class Pool:
             self._finish(job)
 
     # Jobs ----------------------------------------------------------------
-    def _begin(self, worker: _Worker, key: Any, plan: Plan) -> None:
+    def _begin(self, worker: Worker, key: Any, plan: Plan) -> None:
         host_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         judge_end, judge_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         now = time.monotonic()
@@ -227,7 +138,7 @@ class Pool:
             self.selector.register(end, selectors.EVENT_READ, (kind, worker))
         self._next_step(worker, job)
 
-    def _next_step(self, worker: _Worker, job: _Job) -> None:
+    def _next_step(self, worker: Worker, job: _Job) -> None:
         was = job.steps[job.position] if 0 <= job.position < len(job.steps) else None
         job.position += 1
         if job.position >= len(job.steps):
@@ -244,7 +155,7 @@ class Pool:
         job.deadline = min(time.monotonic() + self.timeout, job.total_deadline)
         self._send(worker, job, RunCell(step.index, step.source, job.nonce).message(), judge=step.judged)
 
-    def _send(self, worker: _Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
+    def _send(self, worker: Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
         channel = job.judge if judge else job.channel
         if job.judge_closed if judge else job.closed:
             return
@@ -271,7 +182,7 @@ class Pool:
                 pass
             channel.close()
 
-    def _answer(self, worker: _Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
+    def _answer(self, worker: Worker, job: _Job, message: dict[str, Any], judge: bool = False) -> None:
         """One answer from the learner's process (or the judge), checked against what was asked."""
         who = "the grader's judge" if judge else "the notebook's process"
         if job.position >= len(job.steps) or job.position < 0:
@@ -293,7 +204,7 @@ class Pool:
             step.index] = record
         self._next_step(worker, job)
 
-    def _stop_job(self, worker: _Worker, job: _Job, end: str, detail: str) -> None:
+    def _stop_job(self, worker: Worker, job: _Job, end: str, detail: str) -> None:
         if job.outcome.end == "finished":
             job.outcome.end, job.outcome.detail = end, detail
         self._close_channel(job, both=True)
@@ -304,7 +215,7 @@ class Pool:
             except OSError:
                 self._replace(worker, "crashed", "the grading worker stopped unexpectedly")
 
-    def _end(self, worker: _Worker, ended: JobEnded) -> None:
+    def _end(self, worker: Worker, ended: JobEnded) -> None:
         """The worker reports that a job's processes are all gone."""
         job = worker.job
         if job is None or ended.job != str(job.key):
@@ -386,7 +297,7 @@ class Pool:
         times += [w.job.stopping + GRACES.stop for w in self.workers if w.job and w.job.stopping]
         return max(0.0, min([*times, now + 1.0]) - now)
 
-    def _on_control(self, worker: _Worker) -> None:
+    def _on_control(self, worker: Worker) -> None:
         try:
             message, fds = receive_control(worker.control, "the grading worker")
         except ProtocolError as err:
@@ -409,7 +320,7 @@ class Pool:
         except ProtocolError as err:
             self._replace(worker, "crashed", f"the grading worker broke the protocol ({err})")
 
-    def _on_job(self, worker: _Worker, job: _Job, judge: bool = False) -> None:
+    def _on_job(self, worker: Worker, job: _Job, judge: bool = False) -> None:
         channel, reader = (job.judge, job.judge_reader) if judge else (job.channel, job.reader)
         try:
             chunk = channel.recv(1 << 20)

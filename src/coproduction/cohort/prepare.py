@@ -26,7 +26,7 @@ from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook
 
 from coproduction.cohort.answers import literal_answers
-from coproduction.cohort.pool import Plan, Step
+from coproduction.cohort.plan import Plan, Step
 from coproduction.cohort.review import reasons as review_reasons
 from coproduction.cohort.values import encode
 from coproduction.exercise.key import core_part, load_key

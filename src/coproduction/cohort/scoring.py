@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from coproduction.cohort.marks import part_kind
-from coproduction.cohort.pool import Outcome
+from coproduction.cohort.plan import Outcome
 from coproduction.cohort.prepare import HIDDEN, Prepared, grade_id_of, is_test
 
 __all__ = ["apply_results", "disagreements", "save_grades", "NOT_RUN", "FURTHER_CHECK"]
