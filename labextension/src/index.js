@@ -225,7 +225,29 @@ class AnswerForm extends Widget {
     this.writing = true;
     this.cell.model.sharedModel.setSource(literal(this.part, value));
     this.writing = false;
-    void runAnswer(this.panel, this.cell);
+    this.run();
+  }
+
+  // Run the answer cell and its check, one run at a time: choosing again while a
+  // run is under way (the arrow keys choose at every step) runs once more, after
+  // it, with the last choice; runs that overlapped could let a check judge the
+  // page against an answer cell still waiting to run.
+  run() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          await runAnswer(this.panel, this.cell);
+        } while (this.again && !this.isDisposed);
+      } finally {
+        this.running = false;
+      }
+    })();
   }
 
   dispose() {
