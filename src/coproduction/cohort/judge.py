@@ -163,19 +163,6 @@ def failing_line(error: BaseException | None) -> int:
     return line
 
 
-def lines(reader: Any) -> Any:
-    """The lines ``reader`` gives until it ends; an interrupt that arrives
-    while waiting (just after a cell reached its time limit) is not an end."""
-    while True:
-        try:
-            line = reader.readline()
-        except KeyboardInterrupt:
-            continue
-        if not line:
-            return
-        yield line
-
-
 def _resolve(namespace: dict[str, Any], names: set[str], peer: Peer) -> set[str]:
     """Put into ``namespace`` what the learner's process holds for ``names``
     (fetched again before each cell: the learner's functions may change them)."""
@@ -223,7 +210,7 @@ def serve(shell: Any, channel: socket.socket, peer_socket: socket.socket | None,
     fetched_all: set[str] = set()
     reader = channel.makefile("rb")
     count = 0
-    for line in lines(reader):
+    for line in runner.lines(reader):
         order = read(runner._loads(line), RunCell, Bind, Exit, where="the host")
         if isinstance(order, Bind):
             for name, value in order.values.items():

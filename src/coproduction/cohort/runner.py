@@ -34,7 +34,7 @@ import json
 import os
 import socket
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from coproduction.cohort.protocol import Call, CellRan, Exit, Found, Lookup, RunCell, Serve, read
 
@@ -281,10 +281,22 @@ _ABSENT = object()
 _BUILTIN_ERRORS = frozenset(n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException))
 
 
+def lines(reader: Any) -> Any:
+    """The lines ``reader`` gives until it ends; an interrupt that arrives
+    while waiting (just after a cell reached its time limit) is not an end."""
+    while True:
+        try:
+            line = reader.readline()
+        except KeyboardInterrupt:
+            continue
+        if not line:
+            return
+        yield line
+
+
 def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
     """Answer the judge's lookups and calls until it hangs up: the learner's
     values as data, their functions' results as data (the judge checks them)."""
-    from coproduction.cohort.judge import lines
     from coproduction.cohort.values import Receiver, encode
     from coproduction.exercise.in_notebook import is_empty_function
 
@@ -316,8 +328,8 @@ def answer_judge(namespace: dict[str, Any], peer: socket.socket) -> None:
 
 
 def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limits: dict[int, int],
-                peer_fd: int | None = None, judge: bool = False) -> None:
-    """Become the learner's process (or, with ``judge``, the judge): a fresh
+                peer_fd: int | None = None, judge: Callable[..., None] | None = None) -> None:
+    """Become the learner's process (or, given the judge's ``serve``, the judge): a fresh
     session, nothing of the worker's open but this job's own channel and the
     line between the two, and resource limits. Never returns."""
     import resource
@@ -360,10 +372,8 @@ def start_child(shell: Any, channel_fd: int, max_output: int, workdir: str, limi
         sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")  # type: ignore[assignment]
         channel = socket.socket(fileno=channel_fd)
         peer = socket.socket(fileno=peer_fd) if peer_fd is not None else None
-        if judge:
-            from coproduction.cohort.judge import serve as judge_cells
-
-            judge_cells(shell, channel, peer, max_output, workdir)
+        if judge is not None:  # coproduction.cohort.judge.serve, passed in by the worker
+            judge(shell, channel, peer, max_output, workdir)
         else:
             serve(shell, channel, max_output, peer)
     finally:

@@ -214,7 +214,10 @@ def _fork(shell: object, channel_fd: int, peer_fd: int, others: list[int], job: 
 
         for fd in others:  # the other process's ends: never inherited across
             os.close(fd)
-        runner.start_child(shell, channel_fd, job.max_output, str(workdir), limits, peer_fd, judge)
+        serve = None
+        if judge:
+            from coproduction.cohort.judge import serve
+        runner.start_child(shell, channel_fd, job.max_output, str(workdir), limits, peer_fd, serve)
     return pid
 
 
