@@ -55,6 +55,16 @@ def test_a_learners_text_is_inert_and_cut_in_the_log(tmp_path: Path) -> None:
         assert "more characters not shown" in text and len(text) < MAX_MESSAGE + 200
 
 
+def test_a_traceback_in_the_log_is_inert_too(tmp_path: Path) -> None:
+    path = configure(0, tmp_path, "autograde", stream=io.StringIO())
+    try:
+        raise ValueError("from a notebook: \x1b]0;owned\x07")
+    except ValueError:
+        logger("coproduction.cohort.grade").exception("a submission could not be read")
+    text = path.read_text(encoding="utf-8")
+    assert "Traceback" in text and "\\x1b]0;owned\\x07" in text and "\x1b" not in text and "\x07" not in text
+
+
 def test_no_workspace_no_file_and_a_second_configure_replaces_the_first(tmp_path: Path) -> None:
     assert configure(0, tmp_path / "missing", "cohort-create", stream=io.StringIO()) is None
     first, second = io.StringIO(), io.StringIO()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from coproduction.printing import PAGE_POLICY
 
@@ -30,7 +31,7 @@ def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                      keep_trailing_newline=True)
-    environment.globals["policy"] = jinja2.filters.Markup(PAGE_POLICY)
+    environment.globals["policy"] = Markup(PAGE_POLICY)  # the course's own markup, not text
     environment.filters["plural"] = lambda count, word: f"{count} {word}{'' if count == 1 else 's'}"
     return environment
 

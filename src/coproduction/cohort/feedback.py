@@ -147,7 +147,7 @@ def _trainer(mark: Mark | None) -> dict[str, Any]:
     if mark is None or not mark.marked:
         return {"kind": "trainer", "mark": None}
     return {"kind": "trainer", "mark": {"score": number(mark.score), "max_score": number(mark.max_score),
-                                        "comment": mark.comment.strip() and mark.comment}}
+                                        "comment": mark.comment if mark.comment.strip() else ""}}
 
 
 def render_feedback(nb: NotebookNode, released: NotebookNode, row: StatusRow, title: str,

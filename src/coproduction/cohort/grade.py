@@ -19,16 +19,17 @@ The steps, one file each: reading and sanitising
 (:mod:`coproduction.cohort.pool`, speaking :mod:`coproduction.cohort.protocol`),
 scoring and saving (:mod:`coproduction.cohort.scoring`) and the progress bar
 (:mod:`coproduction.cohort.progressbar`); this module queues the submissions
-and records each one's status. :class:`~coproduction.cohort.settings.Settings` carries what the
-trainer chose for the run.
+and records each one's status.
+:class:`~coproduction.cohort.settings.Settings` carries what the trainer
+chose for the run.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 

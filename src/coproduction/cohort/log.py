@@ -33,7 +33,8 @@ def logger(name: str) -> logging.Logger:
 
 
 class _Inert(logging.Formatter):
-    """A formatter whose every line is safe for a terminal or a log viewer."""
+    """A formatter whose every line is safe for a terminal or a log viewer,
+    a traceback's included; the message is cut at :data:`MAX_MESSAGE`."""
 
     def format(self, record: logging.LogRecord) -> str:
         from coproduction.cohort.inert import terminal
@@ -41,9 +42,8 @@ class _Inert(logging.Formatter):
         message = record.getMessage()
         if len(message) > MAX_MESSAGE:
             message = message[:MAX_MESSAGE] + f"… ({len(message) - MAX_MESSAGE} more characters not shown)"
-        safe = logging.makeLogRecord({**record.__dict__, "msg": "\n".join(terminal(line) for line in
-                                                                         message.split("\n")), "args": None})
-        return super().format(safe)
+        cut = logging.makeLogRecord({**record.__dict__, "msg": message, "args": None})
+        return "\n".join(terminal(line) for line in super().format(cut).split("\n"))
 
 
 def configure(verbosity: int = 0, workspace: Path | None = None, command: str = "command",
